@@ -46,7 +46,7 @@ serve: venv
 	$(VENV)/bin/uvicorn abonent.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS) --no-access-log
 
 worker: venv
-	$(PY) manage.py db_worker
+	$(PY) manage.py db_worker --queue-name '*'
 
 test: venv
 	$(PY) manage.py compilemessages -v0 --ignore=.venv

@@ -1,0 +1,48 @@
+"""The append-only audit log: every state change writes one row in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+import json
+
+from abonent.core.models import AuditEntry
+
+
+def _jsonable(data: Mapping[str, Any] | None) -> Any:
+    if data is None:
+        return None
+    return json.loads(json.dumps(dict(data), cls=DjangoJSONEncoder))
+
+
+def record(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    obj: models.Model,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    note: str = "",
+) -> AuditEntry:
+    """Write one audit row. Must run inside the transaction of the change it describes."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Audit rows are written inside the transaction of the change.")
+    user = actor if actor is not None and actor.is_authenticated else None
+    return AuditEntry.objects.create(
+        actor=user,
+        actor_label=user.get_username() if user is not None else "system",
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        before=_jsonable(before),
+        after=_jsonable(after),
+        note=note,
+    )
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    return {f: getattr(obj, f) for f in fields}

@@ -1,0 +1,66 @@
+"""Authentication: staff log-in (refusing demo passwords in production), API bearer tokens,
+and role checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer
+
+from abonent.core.models import ApiToken
+
+DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password, refused in production
+
+
+class StaffBackend(ModelBackend):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> AbstractBaseUser | None:
+        if settings.PRODUCTION and password == DEMO_PASSWORD:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>``; the token's user becomes ``request.user``."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = (
+            ApiToken.objects.active().for_raw(token).select_related("user").only(
+                "id", "last_used_at", "user"
+            ).first()
+        )
+        if found is None:
+            return None
+        now = timezone.now()
+        # Touch at most once a minute: a busy integration must not write on every call.
+        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        return found.user
+
+
+def user_roles(user: Any) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached: set[str] | None = getattr(user, "_abonent_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._abonent_roles = cached
+    return cached
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    """Superusers may do everything; others need one of the roles."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return bool(user_roles(user) & set(roles))

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from abonent.core.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation, hours and one user per role (password 'demo')."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("Demo data with the password 'demo' is refused in production mode.")
+        created = load_demo()
+        self.stdout.write(
+            f"Demo data ready ({created['offices']} offices and {created['users']} users created; "
+            "existing rows kept)."
+        )

@@ -1,0 +1,107 @@
+"""Reads over opening hours: "open at moment T?" and "next opening after T" for an office,
+a service, a window or a department (the contact centre), honouring the working-day
+calendar (public holidays, carry-overs, decreed transfers and staff overrides)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from collections.abc import Callable
+from datetime import date, datetime
+
+from django.db.models import Prefetch, QuerySet
+
+from abonent.core import hours
+from abonent.core.models import Department, Office, Schedule, ScheduleException, Service, Window
+from abonent.workdays.calendar import DayReason, WorkCalendar
+from abonent.workdays.services import get_calendar
+
+Owner = Office | Service | Window | Department
+
+
+@dataclass(frozen=True)
+class OpenStatus:
+    open_now: bool
+    next_open: datetime | None
+    closes_at: datetime | None
+
+
+def schedules_with_exceptions() -> QuerySet[Schedule]:
+    return Schedule.objects.prefetch_related(
+        Prefetch("exceptions", queryset=ScheduleException.objects.order_by("day"))
+    )
+
+
+def _own_schedule(owner: Owner) -> Schedule | None:
+    field = {Office: "office", Service: "service", Window: "window", Department: "department"}[
+        type(owner)
+    ]
+    return schedules_with_exceptions().filter(**{field: owner}).first()
+
+
+def effective_hours(owner: Owner) -> hours.Hours | None:
+    """The owner's own schedule, else the one it inherits: window → its office; service →
+    its office. A window's own schedule carries its sliding lunch break."""
+    own = _own_schedule(owner)
+    if own is not None:
+        return own.as_hours()
+    if isinstance(owner, Window | Service):
+        return effective_hours(owner.office)
+    return None
+
+
+_DAY_TYPES = {
+    DayReason.WEEKDAY: hours.DayType.WORKING,
+    DayReason.TRANSFER_WORKING: hours.DayType.WORKING,
+    DayReason.WEEKEND: hours.DayType.WEEKEND,
+    DayReason.HOLIDAY: hours.DayType.DAY_OFF,
+    DayReason.CARRIED_OVER: hours.DayType.DAY_OFF,
+    DayReason.TRANSFER_OFF: hours.DayType.DAY_OFF,
+}
+
+
+def day_types(cal: WorkCalendar) -> Callable[[date], hours.DayType]:
+    """The calendar as the hours evaluator reads it: a holiday on a Saturday closes a
+    service centre that is otherwise open on Saturdays."""
+
+    def of(d: date) -> hours.DayType:
+        info = cal.day(d)
+        if info.reason == DayReason.OVERRIDE:
+            return hours.DayType.WORKING if info.working else hours.DayType.DAY_OFF
+        return _DAY_TYPES[info.reason]
+
+    return of
+
+
+def status_of(h: hours.Hours | None, at: datetime, cal: WorkCalendar) -> OpenStatus:
+    if h is None:
+        return OpenStatus(open_now=False, next_open=None, closes_at=None)
+    is_working = day_types(cal)
+    now_open = hours.is_open(h, at, is_working)
+    return OpenStatus(
+        open_now=now_open,
+        next_open=hours.next_opening(h, at, is_working),
+        closes_at=hours.current_interval_end(h, at, is_working) if now_open else None,
+    )
+
+
+def owner_status(owner: Owner, at: datetime, cal: WorkCalendar | None = None) -> OpenStatus:
+    cal = cal or get_calendar(around=at.date())
+    return status_of(effective_hours(owner), at, cal)
+
+
+def office_statuses(at: datetime) -> list[tuple[Office, OpenStatus]]:
+    """Every active office with its status: a fixed number of queries for any count."""
+    cal = get_calendar(around=at.date())
+    offices = list(Office.objects.filter(is_active=True))
+    by_office = {
+        s.office_id: s.as_hours()
+        for s in schedules_with_exceptions().filter(office__in=offices)
+    }
+    return [(o, status_of(by_office.get(o.pk), at, cal)) for o in offices]
+
+
+def department_status(code: str, at: datetime) -> OpenStatus | None:
+    dept = Department.objects.filter(code=code).first()
+    if dept is None:
+        return None
+    return owner_status(dept, at)

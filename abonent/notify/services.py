@@ -1,0 +1,61 @@
+"""Sending mail: a message row and its task are written in the caller's transaction, so a
+rolled-back change sends nothing and a crash after commit loses nothing."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import models, transaction
+from django.utils import timezone
+
+from abonent.notify.models import OutgoingMessage, OutgoingStatus
+
+MAX_ATTEMPTS = 5
+
+
+def queue_email(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    language: str = "ru",
+    from_address: str | None = None,
+    related: models.Model | None = None,
+) -> OutgoingMessage:
+    from abonent.notify.tasks import deliver_message
+
+    msg = OutgoingMessage.objects.create(
+        to=to,
+        subject=subject,
+        body=body,
+        language=language,
+        from_address=from_address or settings.DEFAULT_FROM_EMAIL,
+        related_type=related._meta.label_lower if related is not None else "",
+        related_id=str(related.pk) if related is not None else "",
+    )
+    deliver_message.enqueue(message_id=msg.pk)
+    return msg
+
+
+def deliver(message_id: int) -> OutgoingStatus:
+    """Send one queued message; on failure record the error and let the task retry."""
+    with transaction.atomic():
+        msg = OutgoingMessage.objects.select_for_update().get(pk=message_id)
+        if msg.status in {OutgoingStatus.SENT, OutgoingStatus.GAVE_UP}:
+            return OutgoingStatus(msg.status)
+        msg.attempts += 1
+        try:
+            EmailMessage(
+                subject=msg.subject, body=msg.body, from_email=msg.from_address, to=[msg.to]
+            ).send()
+        except Exception as exc:  # noqa: BLE001 - any transport error is recorded and retried
+            msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            msg.status = (
+                OutgoingStatus.GAVE_UP if msg.attempts >= MAX_ATTEMPTS else OutgoingStatus.FAILED
+            )
+        else:
+            msg.status = OutgoingStatus.SENT
+            msg.sent_at = timezone.now()
+            msg.last_error = ""
+        msg.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+        return OutgoingStatus(msg.status)

@@ -1,0 +1,203 @@
+"""Abonent settings: everything comes from environment variables.
+
+The defaults make ``make run`` work on an embedded SQLite database. ``ABONENT_ENV=production``
+switches on the checks that refuse to start with DEBUG on or with the default secret key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from abonent.core.lib.env import envbool, envint, envlist, envstr, parse_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(envstr("ABONENT_VAR_DIR", str(BASE_DIR / "var")))
+
+ENVIRONMENT = envstr("ABONENT_ENV", "development")
+if ENVIRONMENT not in {"development", "production"}:
+    raise ImproperlyConfigured("ABONENT_ENV must be 'development' or 'production'")
+PRODUCTION = ENVIRONMENT == "production"
+
+DEFAULT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+SECRET_KEY = envstr("SECRET_KEY", DEFAULT_SECRET_KEY)
+DEBUG = envbool("DEBUG", not PRODUCTION)
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["*"])
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+
+if PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured("Production mode refuses to start with DEBUG on.")
+    if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured(
+            "Production mode needs SECRET_KEY: a random value of at least 32 characters."
+        )
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("Production mode needs ALLOWED_HOSTS (comma-separated).")
+    SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", True)
+    CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", True)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "django_tasks_db",
+    "abonent.core",
+    "abonent.workdays",
+    "abonent.notify",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "abonent.urls"
+ASGI_APPLICATION = "abonent.asgi.application"
+WSGI_APPLICATION = "abonent.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "abonent" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "abonent.core.context_processors.site",
+            ],
+        },
+    }
+]
+
+_db = parse_database_url(
+    envstr("DATABASE_URL", "sqlite:///" + str(VAR_DIR / "abonent.sqlite3")), base_dir=BASE_DIR
+)
+if _db.vendor == "sqlite":
+    Path(_db.settings["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+DATABASES = {"default": _db.settings}
+DATABASE_VENDOR = _db.vendor
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = (
+    [
+        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    ]
+    if PRODUCTION
+    else []
+)
+AUTHENTICATION_BACKENDS = ["abonent.core.auth.StaffBackend"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "staff-home"
+LOGOUT_REDIRECT_URL = "home"
+
+# Languages: Russian is the default; Kazakh is equal; English is welcome.
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("ru", _("Russian")), ("kk", _("Kazakh")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "abonent" / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Asia/Almaty"  # Astana local time (UTC+5 since 1 March 2024)
+LANGUAGE_COOKIE_NAME = "abonent_lang"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing one before collectstatic
+STATICFILES_DIRS = [BASE_DIR / "abonent" / "static"]
+MEDIA_ROOT = VAR_DIR / "media"  # outside the web root: served only through permission checks
+
+CACHE_URL = envstr("CACHE_URL", "")
+if CACHE_URL.startswith("redis://"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured("CACHE_URL must be a redis:// URL or empty (in-process cache)")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work: django.tasks with the database backend. Enqueueing is an INSERT in the
+# same transaction as the business change: a rolled-back change leaves no task behind.
+TASKS = {
+    "default": {
+        "BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "mail"],
+    }
+}
+
+# Outgoing mail (Django's mailers). MAIL_MODE=smtp sends through SMTP_HOST:SMTP_PORT;
+# MAIL_MODE=file (the development default) writes each message under var/outbox/.
+MAIL_MODE = envstr("MAIL_MODE", "smtp" if PRODUCTION else "file")
+if MAIL_MODE == "smtp":
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": envstr("SMTP_HOST", "127.0.0.1"),
+                "port": envint("SMTP_PORT", 25, minimum=1),
+                "username": envstr("SMTP_USER", "") or None,
+                "password": envstr("SMTP_PASSWORD", "") or None,
+                "use_tls": envbool("SMTP_USE_TLS", False),
+                "timeout": envint("SMTP_TIMEOUT", 20, minimum=1),
+            },
+        }
+    }
+elif MAIL_MODE == "file":
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "outbox")},
+        }
+    }
+else:
+    raise ImproperlyConfigured("MAIL_MODE must be 'smtp' or 'file'")
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "info@aesbyt.kz")
+ABONENT_WEBMASTER_EMAIL = envstr("ABONENT_WEBMASTER_EMAIL", "webmaster@aesbyt.kz")
+
+# Legal terms: "procedure" (the company's procedure, default) or "appk" (АППК art. 76).
+ABONENT_TERMS_POLICY = envstr("ABONENT_TERMS_POLICY", "procedure")
+# Rate limits on public endpoints and forms; "off" for benchmarks and acceptance runs.
+ABONENT_RATE_LIMITS = envstr("ABONENT_RATE_LIMITS", "on").lower() != "off"
+ABONENT_TRUSTED_PROXY_HOPS = envint("ABONENT_TRUSTED_PROXY_HOPS", 0, minimum=0)
+# The largest request body Django reads into memory (forms, JSON).
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024, minimum=1024)
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "media-src": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,149 @@
+"""`make bench`: start Abonent on PostgreSQL under uvicorn with several workers, drive a
+bounded load on loopback with wrk (a separate native process), print throughput and
+latency percentiles per scenario. Only 127.0.0.1 is ever a target."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.scenarios import SCENARIOS, Scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/abonent_bench")
+
+
+def parse_wrk(output: str) -> dict[str, float]:
+    """Pull requests/s, latency percentiles (ms) and error counts out of `wrk --latency`."""
+    units = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+    result: dict[str, float] = {}
+    for pct in ("50", "75", "90", "99"):
+        m = re.search(rf"^\s+{pct}(?:\.0+)?%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
+        if m:
+            result[f"p{pct}"] = float(m.group(1)) * units[m.group(2)]
+    m = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if m:
+        result["rps"] = float(m.group(1))
+    m = re.search(r"(\d+) requests in", output)
+    if m:
+        result["requests"] = float(m.group(1))
+    m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    result["non_2xx"] = float(m.group(1)) if m else 0.0
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    result["socket_errors"] = float(sum(int(g) for g in m.groups())) if m else 0.0
+    return result
+
+
+# wrk's --latency prints p50/75/90/99; a done() hook adds p95 from its own histogram.
+P95_HOOK = """
+done = function(summary, latency, requests)
+  io.write(string.format("P95_US %d\\n", latency:percentile(95.0)))
+end
+"""
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("wrk is missing: installing Debian's package 'wrk'", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False)
+        found = shutil.which("wrk")
+    if not found:
+        sys.exit("wrk is required for `make bench` (Debian: apt-get install wrk).")
+    return found
+
+
+def prepare_database(env: dict[str, str]) -> None:
+    import psycopg
+
+    name = DB_URL.rsplit("/", 1)[1]
+    admin_url = DB_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    for cmd in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
+        subprocess.run([PY, "manage.py", *cmd], cwd=ROOT, env=env, check=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(base: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as r:  # noqa: S310
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("the server did not become healthy")
+
+
+def run_scenario(wrk: str, base: str, scenario: Scenario) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(scenario.lua + P95_HOOK)
+        script = f.name
+    try:
+        out = subprocess.run(
+            [wrk, f"-t{THREADS}", f"-c{scenario.connections}", f"-d{SECONDS}s", "--latency",
+             "--timeout", "5s", "-s", script, base],
+            capture_output=True, text=True, check=True, timeout=SECONDS + 60,
+        ).stdout
+    finally:
+        os.unlink(script)
+    stats = parse_wrk(out)
+    m = re.search(r"P95_US (\d+)", out)
+    if m:
+        stats["p95"] = int(m.group(1)) / 1000.0
+    return stats
+
+
+def main() -> None:
+    wrk = ensure_wrk()
+    env = dict(os.environ, DATABASE_URL=DB_URL, ABONENT_RATE_LIMITS="off", DEBUG="false",
+               DJANGO_SETTINGS_MODULE="abonent.settings")
+    prepare_database(env)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(Path(PY).parent / "uvicorn"), "abonent.asgi:application", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(WORKERS), "--no-access-log", "--log-level",
+         "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+    try:
+        wait_healthy(base)
+        print(f"\nAbonent on PostgreSQL, uvicorn x{WORKERS} workers; wrk {THREADS} threads, "
+              f"{SECONDS}s per scenario\n")
+        print(f"{'scenario':55} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        for scenario in SCENARIOS:
+            s = run_scenario(wrk, base, scenario)
+            errors = int(s.get("non_2xx", 0) + s.get("socket_errors", 0))
+            print(f"{scenario.name:55} {s.get('rps', 0):9.0f} {s.get('p50', 0):8.2f} "
+                  f"{s.get('p95', 0):8.2f} {s.get('p99', 0):8.2f} {errors:7d}", flush=True)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Benchmark scenarios. Each is a wrk Lua script body run against the live server; later
+issues append theirs to SCENARIOS."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    lua: str  # a wrk script: sets wrk.method/headers/body and/or defines request()
+    connections: int = 32
+
+
+DEADLINE = Scenario(
+    name="calendar deadline (GET /api/v1/calendar/deadline)",
+    lua="""
+math.randomseed(42)
+request = function()
+  local y = 2024 + math.random(0, 2)
+  local m = math.random(1, 12)
+  local d = math.random(1, 28)
+  local path
+  if math.random() < 0.5 then
+    path = string.format("/api/v1/calendar/deadline?start=%04d-%02d-%02d&working_days=%d", y, m, d, math.random(1, 30))
+  else
+    path = string.format("/api/v1/calendar/deadline?start=%04d-%02d-%02d&calendar_days=%d", y, m, d, math.random(1, 60))
+  end
+  return wrk.format("GET", path)
+end
+""",
+)
+
+CALENDAR_DAY = Scenario(
+    name="calendar day (GET /api/v1/calendar/days/{date})",
+    lua="""
+math.randomseed(7)
+request = function()
+  local path = string.format("/api/v1/calendar/days/%04d-%02d-%02d", 2024 + math.random(0, 2), math.random(1, 12), math.random(1, 28))
+  return wrk.format("GET", path)
+end
+""",
+)
+
+SCENARIOS: list[Scenario] = [DEADLINE, CALENDAR_DAY]

@@ -21,7 +21,7 @@ if ENVIRONMENT not in {"development", "production"}:
     raise ImproperlyConfigured("ABONENT_ENV must be 'development' or 'production'")
 PRODUCTION = ENVIRONMENT == "production"
 
-DEFAULT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+DEFAULT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 SECRET_KEY = envstr("SECRET_KEY", DEFAULT_SECRET_KEY)
 DEBUG = envbool("DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["*"])

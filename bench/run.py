@@ -90,7 +90,7 @@ def wait_healthy(base: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as r:  # noqa: S310
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
                 if r.status == 200:
                     return
         except OSError:
@@ -104,9 +104,22 @@ def run_scenario(wrk: str, base: str, scenario: Scenario) -> dict[str, float]:
         script = f.name
     try:
         out = subprocess.run(
-            [wrk, f"-t{THREADS}", f"-c{scenario.connections}", f"-d{SECONDS}s", "--latency",
-             "--timeout", "5s", "-s", script, base],
-            capture_output=True, text=True, check=True, timeout=SECONDS + 60,
+            [
+                wrk,
+                f"-t{THREADS}",
+                f"-c{scenario.connections}",
+                f"-d{SECONDS}s",
+                "--latency",
+                "--timeout",
+                "5s",
+                "-s",
+                script,
+                base,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=SECONDS + 60,
         ).stdout
     finally:
         os.unlink(script)
@@ -119,27 +132,51 @@ def run_scenario(wrk: str, base: str, scenario: Scenario) -> dict[str, float]:
 
 def main() -> None:
     wrk = ensure_wrk()
-    env = dict(os.environ, DATABASE_URL=DB_URL, ABONENT_RATE_LIMITS="off", DEBUG="false",
-               DJANGO_SETTINGS_MODULE="abonent.settings")
+    env = dict(
+        os.environ,
+        DATABASE_URL=DB_URL,
+        ABONENT_RATE_LIMITS="off",
+        DEBUG="false",
+        DJANGO_SETTINGS_MODULE="abonent.settings",
+    )
     prepare_database(env)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [str(Path(PY).parent / "uvicorn"), "abonent.asgi:application", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(WORKERS), "--no-access-log", "--log-level",
-         "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
+        [
+            str(Path(PY).parent / "uvicorn"),
+            "abonent.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(WORKERS),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
     )
     try:
         wait_healthy(base)
-        print(f"\nAbonent on PostgreSQL, uvicorn x{WORKERS} workers; wrk {THREADS} threads, "
-              f"{SECONDS}s per scenario\n")
-        print(f"{'scenario':55} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        print(
+            f"\nAbonent on PostgreSQL, uvicorn x{WORKERS} workers; wrk {THREADS} threads, "
+            f"{SECONDS}s per scenario\n"
+        )
+        print(
+            f"{'scenario':55} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
+        )
         for scenario in SCENARIOS:
             s = run_scenario(wrk, base, scenario)
             errors = int(s.get("non_2xx", 0) + s.get("socket_errors", 0))
-            print(f"{scenario.name:55} {s.get('rps', 0):9.0f} {s.get('p50', 0):8.2f} "
-                  f"{s.get('p95', 0):8.2f} {s.get('p99', 0):8.2f} {errors:7d}", flush=True)
+            print(
+                f"{scenario.name:55} {s.get('rps', 0):9.0f} {s.get('p50', 0):8.2f} "
+                f"{s.get('p95', 0):8.2f} {s.get('p99', 0):8.2f} {errors:7d}",
+                flush=True,
+            )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

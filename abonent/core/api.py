@@ -25,7 +25,7 @@ def me(request: HttpRequest) -> MeOut:
     user = request.user
     profile = (
         StaffProfile.objects.select_related("office", "department", "window")
-        .filter(user_id=user.pk)
+        .filter(user__username=user.get_username())
         .first()
     )
     return MeOut(

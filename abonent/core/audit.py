@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-import json
 
 from abonent.core.models import AuditEntry
 
@@ -33,7 +33,7 @@ def record(
         raise RuntimeError("Audit rows are written inside the transaction of the change.")
     user = actor if actor is not None and actor.is_authenticated else None
     return AuditEntry.objects.create(
-        actor=user,
+        actor=user,  # type: ignore[misc]
         actor_label=user.get_username() if user is not None else "system",
         action=action,
         object_type=obj._meta.label_lower,

@@ -7,14 +7,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
 from abonent.core.models import ApiToken
 
-DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password, refused in production
+DEMO_PASSWORD = "demo"
 
 
 class StaffBackend(ModelBackend):
@@ -24,7 +24,7 @@ class StaffBackend(ModelBackend):
         username: str | None = None,
         password: str | None = None,
         **kwargs: Any,
-    ) -> AbstractBaseUser | None:
+    ) -> User | None:
         if settings.PRODUCTION and password == DEMO_PASSWORD:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
@@ -35,9 +35,11 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = (
-            ApiToken.objects.active().for_raw(token).select_related("user").only(
-                "id", "last_used_at", "user"
-            ).first()
+            ApiToken.objects.active()
+            .for_raw(token)
+            .select_related("user")
+            .only("id", "last_used_at", "user")
+            .first()
         )
         if found is None:
             return None

@@ -58,16 +58,24 @@ class OfficeSeed:
 
 OFFICES = [
     OfficeSeed(
-        "central", OfficeKind.CENTRAL_OFFICE, Segment.LEGAL_ENTITIES,
-        "Центральный офис", "Орталық кеңсе",
-        "г. Астана, ул. Демо-Центральная, 1", "Астана қ., Демо-Орталық к-сі, 1",
+        "central",
+        OfficeKind.CENTRAL_OFFICE,
+        Segment.LEGAL_ENTITIES,
+        "Центральный офис",
+        "Орталық кеңсе",
+        "г. Астана, ул. Демо-Центральная, 1",
+        "Астана қ., Демо-Орталық к-сі, 1",
         "+7 7172 00-00-00",
     ),
     *[
         OfficeSeed(
-            f"sc{n}", OfficeKind.SERVICE_CENTER, Segment.HOUSEHOLDS,
-            f"Сервис-центр № {n}", f"№ {n} сервис-орталығы",
-            f"г. Астана, ул. Демо-Сервисная, {10 * n}", f"Астана қ., Демо-Сервис к-сі, {10 * n}",
+            f"sc{n}",
+            OfficeKind.SERVICE_CENTER,
+            Segment.HOUSEHOLDS,
+            f"Сервис-центр № {n}",
+            f"№ {n} сервис-орталығы",
+            f"г. Астана, ул. Демо-Сервисная, {10 * n}",
+            f"Астана қ., Демо-Сервис к-сі, {10 * n}",
             f"+7 7172 00-00-0{n}",
         )
         for n in range(1, 5)
@@ -76,14 +84,35 @@ OFFICES = [
 
 # (office code or "*sc", service code, letter, name ru, name kk, department, schedule or None)
 SERVICES = [
-    ("central", "legal", "A", "Обслуживание юридических лиц", "Заңды тұлғаларға қызмет көрсету",
-     "sales", None),
+    (
+        "central",
+        "legal",
+        "A",
+        "Обслуживание юридических лиц",
+        "Заңды тұлғаларға қызмет көрсету",
+        "sales",
+        None,
+    ),
     ("central", "contracts", "C", "Договорной отдел", "Шарт бөлімі", "contracts", CONTRACTS),
     ("central", "cash", "K", "Касса", "Касса", "accounting", CASH_HALL),
-    ("*sc", "household", "A", "Консультации, договоры, документы",
-     "Кеңес, шарттар, құжаттар", "sales", None),
-    ("*sc", "billing", "B", "Начисления, задолженность, оплата",
-     "Есептеу, берешек, төлем", "accounting", None),
+    (
+        "*sc",
+        "household",
+        "A",
+        "Консультации, договоры, документы",
+        "Кеңес, шарттар, құжаттар",
+        "sales",
+        None,
+    ),
+    (
+        "*sc",
+        "billing",
+        "B",
+        "Начисления, задолженность, оплата",
+        "Есептеу, берешек, төлем",
+        "accounting",
+        None,
+    ),
 ]
 
 # Windows: central hall 1-8 (legal entities + contracts), cash 9-10, Chancellery 15.
@@ -134,8 +163,8 @@ def _schedule(rules: str, **owner: Any) -> None:
 @transaction.atomic
 def load_demo(*, stdout: Any = None) -> dict[str, int]:
     created = {"offices": 0, "users": 0}
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
+    for each_role in Role:
+        Group.objects.get_or_create(name=each_role.value)
 
     depts: dict[str, Department] = {}
     for code, ru, kk in DEPARTMENTS:
@@ -150,9 +179,14 @@ def load_demo(*, stdout: Any = None) -> dict[str, int]:
         office, made = Office.objects.get_or_create(
             code=seed.code,
             defaults={
-                "kind": seed.kind, "segment": seed.segment, "name_ru": seed.name_ru,
-                "name_kk": seed.name_kk, "address_ru": seed.address_ru,
-                "address_kk": seed.address_kk, "phone": seed.phone, "ordering": i,
+                "kind": seed.kind,
+                "segment": seed.segment,
+                "name_ru": seed.name_ru,
+                "name_kk": seed.name_kk,
+                "address_ru": seed.address_ru,
+                "address_kk": seed.address_kk,
+                "phone": seed.phone,
+                "ordering": i,
             },
         )
         created["offices"] += made
@@ -160,11 +194,19 @@ def load_demo(*, stdout: Any = None) -> dict[str, int]:
         _schedule(CENTRAL_HALL if seed.code == "central" else SERVICE_CENTRE, office=office)
 
     for office_code, code, letter, ru, kk, dept, rules in SERVICES:
-        targets = [c for c in offices if c.startswith("sc")] if office_code == "*sc" else [office_code]
+        targets = (
+            [c for c in offices if c.startswith("sc")] if office_code == "*sc" else [office_code]
+        )
         for target in targets:
             service, _ = Service.objects.get_or_create(
-                office=offices[target], code=code,
-                defaults={"letter": letter, "name_ru": ru, "name_kk": kk, "department": depts[dept]},
+                office=offices[target],
+                code=code,
+                defaults={
+                    "letter": letter,
+                    "name_ru": ru,
+                    "name_kk": kk,
+                    "department": depts[dept],
+                },
             )
             if rules:
                 _schedule(rules, service=service)
@@ -186,21 +228,27 @@ def load_demo(*, stdout: Any = None) -> dict[str, int]:
     User = get_user_model()
     demo_hash = make_password(DEMO_PASSWORD)  # hashing is slow on purpose: do it once
     for username, role, last, first, position in USERS:
-        user = User.objects.filter(username=username).first()
-        if user is None:
+        if not User.objects.filter(username=username).exists():
             user = User.objects.create(
-                username=username, password=demo_hash, last_name=last, first_name=first,
-                is_staff=True, is_superuser=username == "admin",
+                username=username,
+                password=demo_hash,
+                last_name=last,
+                first_name=first,
+                is_staff=True,
+                is_superuser=username == "admin",
             )
             created["users"] += 1
             user.groups.add(Group.objects.get(name=role))
-            office_code, dept_code, window_no = USER_PLACES.get(username, (None, None, None))
+            place_office, dept_code, window_no = USER_PLACES.get(username, (None, None, None))
             StaffProfile.objects.create(
-                user=user, position=position, employee_number=f"AES-{1000 + created['users']}",
-                office=offices.get(office_code) if office_code else None,
+                user=user,
+                position=position,
+                employee_number=f"AES-{1000 + created['users']}",
+                office=offices.get(place_office) if place_office else None,
                 department=depts.get(dept_code) if dept_code else None,
-                window=Window.objects.get(office=offices[office_code], number=window_no)
-                if office_code and window_no else None,
+                window=Window.objects.get(office=offices[place_office], number=window_no)
+                if place_office and window_no
+                else None,
             )
     head = User.objects.filter(username="head").first()
     if head is not None:

@@ -64,14 +64,14 @@ __all__ = [
     "ALMATY",
     "DateException",
     "DaySelector",
+    "DayType",
     "Hours",
     "HoursSyntaxError",
     "Interval",
-    "DayType",
     "IsWorkingDay",
-    "day_type",
     "Rule",
     "current_interval_end",
+    "day_type",
     "format_rules",
     "is_open",
     "last_sunday_of_month",
@@ -81,6 +81,7 @@ __all__ = [
 ]
 
 ALMATY = ZoneInfo("Asia/Almaty")
+
 
 class DayType(StrEnum):
     """What the calendar says of a date, richer than working / non-working."""
@@ -101,6 +102,8 @@ def day_type(is_working_day: IsWorkingDay, d: date) -> DayType:
     if answer:
         return DayType.WORKING
     return DayType.WEEKEND if d.weekday() >= _SATURDAY else DayType.DAY_OFF
+
+
 """Tells whether a date is a working day (Mon–Fri minus holidays, plus decreed working days)."""
 
 _SATURDAY = 5

@@ -26,14 +26,14 @@ class LocalizedNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         if get_language() == "kk" and self.name_kk:
             return self.name_kk
         return self.name_ru
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class OfficeKind(models.TextChoices):
@@ -198,7 +198,9 @@ class Schedule(models.Model):
     def clean(self) -> None:
         owners = [self.office_id, self.service_id, self.window_id, self.department_id]
         if sum(o is not None for o in owners) != 1:
-            raise ValidationError(_("A schedule belongs to exactly one office, service, window or department."))
+            raise ValidationError(
+                _("A schedule belongs to exactly one office, service, window or department.")
+            )
         try:
             hours.parse_rules(self.rules)
         except hours.HoursSyntaxError as exc:
@@ -231,10 +233,14 @@ class ScheduleException(models.Model):
             models.UniqueConstraint(fields=["schedule", "day"], name="one_exception_per_day")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.note}".strip()
+
     def clean(self) -> None:
-        if not self.closed:
-            if self.opens is None or self.closes is None or self.opens >= self.closes:
-                raise ValidationError(_("An open day needs opening and closing times, in order."))
+        if not self.closed and (
+            self.opens is None or self.closes is None or self.opens >= self.closes
+        ):
+            raise ValidationError(_("An open day needs opening and closing times, in order."))
 
     def as_exception(self) -> hours.DateException:
         return hours.DateException(

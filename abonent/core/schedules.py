@@ -4,8 +4,8 @@ calendar (public holidays, carry-overs, decreed transfers and staff overrides)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Prefetch, QuerySet
@@ -94,8 +94,7 @@ def office_statuses(at: datetime) -> list[tuple[Office, OpenStatus]]:
     cal = get_calendar(around=at.date())
     offices = list(Office.objects.filter(is_active=True))
     by_office = {
-        s.office_id: s.as_hours()
-        for s in schedules_with_exceptions().filter(office__in=offices)
+        s.office_id: s.as_hours() for s in schedules_with_exceptions().filter(office__in=offices)
     }
     return [(o, status_of(by_office.get(o.pk), at, cal)) for o in offices]
 

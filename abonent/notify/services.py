@@ -48,7 +48,7 @@ def deliver(message_id: int) -> OutgoingStatus:
             EmailMessage(
                 subject=msg.subject, body=msg.body, from_email=msg.from_address, to=[msg.to]
             ).send()
-        except Exception as exc:  # noqa: BLE001 - any transport error is recorded and retried
+        except Exception as exc:
             msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             msg.status = (
                 OutgoingStatus.GAVE_UP if msg.attempts >= MAX_ATTEMPTS else OutgoingStatus.FAILED

@@ -17,7 +17,5 @@ def deliver_message(message_id: int) -> str:
     status = deliver(message_id)
     if status == OutgoingStatus.FAILED:
         # The worker has no built-in retry: the next attempt is a new task, run later.
-        deliver_message.using(run_after=timezone.now() + RETRY_DELAY).enqueue(
-            message_id=message_id
-        )
+        deliver_message.using(run_after=timezone.now() + RETRY_DELAY).enqueue(message_id=message_id)
     return str(status)

@@ -94,8 +94,12 @@ def parse_database_url(url: str, *, base_dir: Path) -> DatabaseUrl:
         name = unquote(parts.path.lstrip("/"))
         if not name:
             raise ImproperlyConfigured("DATABASE_URL postgres:// needs a database name")
-        options = dict(parse_qsl(parts.query))
-        conn_max_age = int(options.pop("conn_max_age", "60"))
+        options: dict[str, Any] = dict(parse_qsl(parts.query))
+        # Under ASGI every request's sync code may run on a new thread, so per-thread
+        # persistent connections pile up: a small per-process pool is used instead.
+        pool_max = int(options.pop("pool_max", os.environ.get("DB_POOL_MAX", "8")))
+        if pool_max > 0:
+            options["pool"] = {"min_size": 1, "max_size": pool_max, "timeout": 10}
         return DatabaseUrl(
             "postgresql",
             {
@@ -105,8 +109,7 @@ def parse_database_url(url: str, *, base_dir: Path) -> DatabaseUrl:
                 "PASSWORD": unquote(parts.password or ""),
                 "HOST": parts.hostname or "",
                 "PORT": str(parts.port or ""),
-                "CONN_MAX_AGE": conn_max_age,
-                "CONN_HEALTH_CHECKS": True,
+                "CONN_MAX_AGE": 0,
                 "OPTIONS": options,
             },
         )

@@ -19,8 +19,8 @@ def client_ip(request: HttpRequest) -> str:
     if hops and forwarded:
         chain = [p.strip() for p in forwarded.split(",") if p.strip()]
         if len(chain) >= hops:
-            return chain[-hops]
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+            return str(chain[-hops])
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
 def hit(scope: str, key: str, *, limit: int, window_seconds: int) -> None:

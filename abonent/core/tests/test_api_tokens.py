@@ -68,6 +68,10 @@ def test_me_tells_who_the_token_belongs_to(demo: None, token_for, client: Client
     r = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert r.status_code == 200
     assert r.json() == {
-        "username": "operator", "full_name": "Серикова Дана", "roles": ["operator"],
-        "office": "sc1", "department": "sales", "window": 1,
+        "username": "operator",
+        "full_name": "Серикова Дана",
+        "roles": ["operator"],
+        "office": "sc1",
+        "department": "sales",
+        "window": 1,
     }

@@ -26,7 +26,10 @@ def test_a_row_keeps_who_what_and_before_after(demo: None) -> None:
     entry = _entry(office)
     entry.refresh_from_db()
     assert (entry.actor_label, entry.action, entry.object_type, entry.object_id) == (
-        "admin", "office.renamed", "core.office", str(office.pk)
+        "admin",
+        "office.renamed",
+        "core.office",
+        str(office.pk),
     )
     assert entry.before == {"name_ru": "Старое"} and entry.after == {"name_ru": "Новое"}
     assert list(AuditEntry.objects.for_object(office)) == [entry]
@@ -60,8 +63,11 @@ def test_postgres_refuses_raw_updates_and_deletes(demo: None) -> None:
         "UPDATE core_auditentry SET action = 'forged' WHERE id = %s",
         "DELETE FROM core_auditentry WHERE id = %s",
     ):
-        with pytest.raises(Exception, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [entry.pk])
+        with (
+            pytest.raises(Exception, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
     entry.refresh_from_db()
     assert entry.action == "office.renamed"

@@ -15,8 +15,21 @@ from abonent.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 ALMATY = ZoneInfo("Asia/Almaty")
-USERNAMES = ["admin", "hall_admin", "operator", "senior_operator", "controller", "cashier",
-             "clerk", "engineer", "head", "chancellery", "cc_operator", "executor", "manager"]
+USERNAMES = [
+    "admin",
+    "hall_admin",
+    "operator",
+    "senior_operator",
+    "controller",
+    "cashier",
+    "clerk",
+    "engineer",
+    "head",
+    "chancellery",
+    "cc_operator",
+    "executor",
+    "manager",
+]
 
 
 def at(text: str) -> datetime:
@@ -29,7 +42,12 @@ def test_it_creates_the_organisation_of_the_procedure(demo: None) -> None:
         *[(f"sc{n}", "service_center", "households") for n in range(1, 5)],
     ]
     assert set(Department.objects.values_list("code", flat=True)) == {
-        "sales", "contracts", "accounting", "chancellery", "contact_center", "management"
+        "sales",
+        "contracts",
+        "accounting",
+        "chancellery",
+        "contact_center",
+        "management",
     }
     assert Window.objects.filter(office__code="central", number=15).exists()
 
@@ -37,8 +55,10 @@ def test_it_creates_the_organisation_of_the_procedure(demo: None) -> None:
 def test_every_role_has_a_demo_user_with_password_demo(demo: None) -> None:
     for username in USERNAMES:
         assert authenticate(username=username, password="demo") is not None, username
-    roles = {u.username: set(u.groups.values_list("name", flat=True))
-             for u in get_user_model().objects.all()}
+    roles = {
+        u.username: set(u.groups.values_list("name", flat=True))
+        for u in get_user_model().objects.all()
+    }
     assert roles["chancellery"] == {Role.CHANCELLERY}
     assert roles["admin"] == {Role.SYSADMIN}
     assert get_user_model().objects.get(username="admin").is_superuser
@@ -85,7 +105,9 @@ def test_demo_data_and_demo_passwords_are_refused_in_production(demo: None) -> N
         ("central", "2026-11-27T13:30", True),  # sliding lunch: the hall stays open
     ],
 )
-def test_office_hours_follow_the_procedure(demo: None, code: str, moment: str, open_now: bool) -> None:
+def test_office_hours_follow_the_procedure(
+    demo: None, code: str, moment: str, open_now: bool
+) -> None:
     office = Office.objects.get(code=code)
     assert schedules.owner_status(office, at(moment)).open_now is open_now
 

@@ -18,7 +18,11 @@ def _check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     full.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT, env=full, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -29,8 +33,14 @@ def test_production_refuses_the_default_secret_key() -> None:
 
 
 def test_production_refuses_debug() -> None:
-    r = _check({"ABONENT_ENV": "production", "DEBUG": "true", "SECRET_KEY": "x" * 50,
-                "ALLOWED_HOSTS": "aes.kz"})
+    r = _check(
+        {
+            "ABONENT_ENV": "production",
+            "DEBUG": "true",
+            "SECRET_KEY": "x" * 50,
+            "ALLOWED_HOSTS": "aes.kz",
+        }
+    )
     assert r.returncode != 0
     assert "DEBUG" in r.stderr
 
@@ -52,8 +62,13 @@ def test_a_malformed_flag_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_database_urls_are_parsed(tmp_path: Path) -> None:
     pg = parse_database_url("postgres://u:p%40ss@db.local:6432/abonent", base_dir=tmp_path)
     assert pg.vendor == "postgresql"
-    assert (pg.settings["USER"], pg.settings["PASSWORD"], pg.settings["HOST"],
-            pg.settings["PORT"], pg.settings["NAME"]) == ("u", "p@ss", "db.local", "6432", "abonent")
+    assert (
+        pg.settings["USER"],
+        pg.settings["PASSWORD"],
+        pg.settings["HOST"],
+        pg.settings["PORT"],
+        pg.settings["NAME"],
+    ) == ("u", "p@ss", "db.local", "6432", "abonent")
     lite = parse_database_url("sqlite:///var/x.sqlite3", base_dir=tmp_path)
     assert lite.settings["NAME"] == str(tmp_path / "var" / "x.sqlite3")
     absolute = parse_database_url("sqlite:////tmp/y.sqlite3", base_dir=tmp_path)

@@ -26,7 +26,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[Any] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(envelope)
         return "250 OK"
 
@@ -66,8 +66,12 @@ def _run_worker() -> None:
 def test_a_queued_mail_reaches_the_smtp_server_after_commit(smtp: tuple[Inbox, int]) -> None:
     inbox, _ = smtp
     with transaction.atomic():
-        msg = queue_email(to="consumer@example.kz", subject="Талон № 2026-00001",
-                          body="Сіздің өтінішіңіз тіркелді.", language="kk")
+        msg = queue_email(
+            to="consumer@example.kz",
+            subject="Талон № 2026-00001",
+            body="Сіздің өтінішіңіз тіркелді.",
+            language="kk",
+        )
     _run_worker()
     msg.refresh_from_db()
     assert msg.status == OutgoingStatus.SENT

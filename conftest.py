@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from abonent.appeals.demo import load_topics
 from abonent.core.demo import load_demo
 from abonent.core.services import issue_api_token
 
@@ -23,6 +24,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture
 def demo(db: None) -> None:
     load_demo()
+    load_topics()
 
 
 @pytest.fixture

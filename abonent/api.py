@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
+from abonent.appeals.api import router as appeals_router
 from abonent.core.api import router as core_router
 from abonent.core.auth import TokenAuth
 from abonent.core.errors import DomainError
@@ -70,3 +71,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/calendar", calendar_router, tags=["calendar"])
 api.add_router("", core_router, tags=["staff"])
+api.add_router("", appeals_router, tags=["appeals"])

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "abonent.core",
     "abonent.workdays",
     "abonent.notify",
+    "abonent.appeals",
 ]
 
 MIDDLEWARE = [

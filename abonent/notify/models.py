@@ -21,6 +21,7 @@ class OutgoingMessage(models.Model):
     body = models.TextField(_("body"))
     from_address = models.CharField(_("from"), max_length=300)
     language = models.CharField(_("language"), max_length=8, default="ru")
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     related_type = models.CharField(max_length=100, blank=True)
     related_id = models.CharField(max_length=64, blank=True)
     status = models.CharField(

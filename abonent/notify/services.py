@@ -3,7 +3,11 @@ rolled-back change sends nothing and a crash after commit loses nothing."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.utils import timezone
@@ -21,10 +25,18 @@ def queue_email(
     language: str = "ru",
     from_address: str | None = None,
     related: models.Model | None = None,
+    attachments: list[tuple[str, bytes, str]] = (),  # type: ignore[assignment]
 ) -> OutgoingMessage:
+    """Queue one e-mail; attachments are (file name, content, MIME type), kept on disk
+    under MEDIA_ROOT/outbox until sent."""
     from abonent.notify.tasks import deliver_message
 
+    stored = []
+    for name, content, mimetype in attachments:
+        path = default_storage.save(f"outbox/{uuid.uuid4().hex}", ContentFile(content))
+        stored.append({"name": name, "path": path, "mimetype": mimetype})
     msg = OutgoingMessage.objects.create(
+        attachments=stored,
         to=to,
         subject=subject,
         body=body,
@@ -45,9 +57,13 @@ def deliver(message_id: int) -> OutgoingStatus:
             return OutgoingStatus(msg.status)
         msg.attempts += 1
         try:
-            EmailMessage(
+            email = EmailMessage(
                 subject=msg.subject, body=msg.body, from_email=msg.from_address, to=[msg.to]
-            ).send()
+            )
+            for att in msg.attachments:
+                with default_storage.open(att["path"]) as fh:
+                    email.attach(att["name"], fh.read(), att["mimetype"])
+            email.send()
         except Exception as exc:
             msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             msg.status = (

@@ -46,10 +46,16 @@ def _call(app: AbonentASGIHandler, path_: str, headers: list[tuple[bytes, bytes]
             messages.append(message)
 
         scope = {
-            "type": "http", "method": "GET", "path": path_, "query_string": b"",
-            "headers": [(b"host", b"testserver"), *(headers or [])], "scheme": "http",
-            "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 5000),
-            "http_version": "1.1", "root_path": "",
+            "type": "http",
+            "method": "GET",
+            "path": path_,
+            "query_string": b"",
+            "headers": [(b"host", b"testserver"), *(headers or [])],
+            "scheme": "http",
+            "server": ("127.0.0.1", 80),
+            "client": ("127.0.0.1", 5000),
+            "http_version": "1.1",
+            "root_path": "",
         }
         await app(scope, receive, send)
 

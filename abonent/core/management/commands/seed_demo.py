@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from abonent.appeals.demo import load_topics
 from abonent.core.demo import load_demo
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("Demo data with the password 'demo' is refused in production mode.")
         created = load_demo()
+        load_topics()
         self.stdout.write(
             f"Demo data ready ({created['offices']} offices and {created['users']} users created; "
             "existing rows kept)."

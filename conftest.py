@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import socket
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
+from aiosmtpd.controller import Controller
+from django.test import Client, override_settings
 
 from abonent.appeals.demo import load_topics
 from abonent.core.demo import load_demo
@@ -49,3 +52,40 @@ def chromium_path() -> str:
             pytest.fail("Chromium is required for page tests (Debian package 'chromium').")
         pytest.skip("Debian's chromium is not installed")
     return path
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _smtp_mailer(port: int) -> dict[str, Any]:
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 2},
+        }
+    }
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with override_settings(MAILERS=_smtp_mailer(port)):
+            yield inbox, port
+    finally:
+        controller.stop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -46,6 +46,11 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload")]
         fields.setdefault(".".join(loc) or "__all__", []).append(str(err.get("msg", "")))
     return _error(request, 422, "validation_error", _("Some fields are invalid."), fields=fields)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _error(request, 413, "too_large", _("The request is too large."))
 
 
 @api.exception_handler(AuthenticationError)

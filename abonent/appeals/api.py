@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import field_validator
 
@@ -151,7 +151,7 @@ def _require_public_fields(body: AppealIn, email: str, phone: str) -> None:
 
 
 @router.post("/appeals", response={201: AppealCreated}, auth=OptionalAuth())
-def create_appeal(request: HttpRequest, body: AppealIn) -> tuple[int, AppealCreated]:
+def create_appeal(request: HttpRequest, body: AppealIn) -> Status:
     """Register an appeal. Public for the web feedback form; staff for every channel."""
     staff = getattr(request.user, "is_authenticated", False) and access.can_register(request.user)
     email, phone = _clean_contacts(body.applicant)
@@ -187,16 +187,19 @@ def create_appeal(request: HttpRequest, body: AppealIn) -> tuple[int, AppealCrea
         needs_external_info=body.needs_external_info if staff else False,
     )
     appeal = services.register_appeal(data=data, actor=request.user if staff else None)
-    return 201, AppealCreated(
-        id=appeal.pk,
-        incoming_number=appeal.incoming_number,
-        registered_on=appeal.registered_on,
-        received_at=timezone.localtime(appeal.received_at),
-        due_date=appeal.due_date,
-        status=appeal.status,
-        language=appeal.language,
-        access_code=appeal.access_code,
-        admissibility=_admissibility(appeal),
+    return Status(
+        201,
+        AppealCreated(
+            id=appeal.pk,
+            incoming_number=appeal.incoming_number,
+            registered_on=appeal.registered_on,
+            received_at=timezone.localtime(appeal.received_at),
+            due_date=appeal.due_date,
+            status=appeal.status,
+            language=appeal.language,
+            access_code=appeal.access_code,
+            admissibility=_admissibility(appeal),
+        ),
     )
 
 

@@ -26,3 +26,13 @@ def answer_pdf(answer: Answer) -> bytes:
     return _pdf(
         "appeals/pdf/answer.html", {"answer": answer, "appeal": answer.appeal}, answer.language
     )
+
+
+def receipt_attachment(appeal_id: int) -> tuple[str, bytes, str]:
+    appeal = Appeal.objects.get(pk=appeal_id)
+    return f"receipt-{appeal.incoming_number}.pdf", receipt_pdf(appeal), "application/pdf"
+
+
+def answer_attachment(answer_id: int) -> tuple[str, bytes, str]:
+    answer = Answer.objects.select_related("appeal").get(pk=answer_id)
+    return f"answer-{answer.outgoing_number}.pdf", answer_pdf(answer), "application/pdf"

@@ -8,7 +8,6 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from abonent.appeals import documents
 from abonent.appeals.models import Answer, Appeal
 from abonent.notify.services import queue_email
 
@@ -28,13 +27,7 @@ def queue_receipt(appeal: Appeal) -> None:
             language=appeal.language,
             from_address=settings.ABONENT_WEBMASTER_EMAIL,
             related=appeal,
-            attachments=[
-                (
-                    f"receipt-{appeal.incoming_number}.pdf",
-                    documents.receipt_pdf(appeal),
-                    "application/pdf",
-                )
-            ],
+            rendered=[("abonent.appeals.documents.receipt_attachment", appeal.pk)],
         )
 
 
@@ -63,11 +56,5 @@ def queue_answer(appeal: Appeal, answer: Answer) -> None:
             language=appeal.language,
             from_address=settings.ABONENT_WEBMASTER_EMAIL,
             related=appeal,
-            attachments=[
-                (
-                    f"answer-{answer.outgoing_number}.pdf",
-                    documents.answer_pdf(answer),
-                    "application/pdf",
-                )
-            ],
+            rendered=[("abonent.appeals.documents.answer_attachment", answer.pk)],
         )

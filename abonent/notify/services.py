@@ -4,6 +4,7 @@ rolled-back change sends nothing and a crash after commit loses nothing."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -11,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from abonent.notify.models import OutgoingMessage, OutgoingStatus
 
@@ -25,13 +27,16 @@ def queue_email(
     language: str = "ru",
     from_address: str | None = None,
     related: models.Model | None = None,
-    attachments: list[tuple[str, bytes, str]] = (),  # type: ignore[assignment]
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+    rendered: Sequence[tuple[str, int]] = (),
 ) -> OutgoingMessage:
-    """Queue one e-mail; attachments are (file name, content, MIME type), kept on disk
-    under MEDIA_ROOT/outbox until sent."""
+    """Queue one e-mail. ``attachments`` are (file name, content, MIME type), kept on disk
+    under MEDIA_ROOT/outbox until sent; ``rendered`` are (dotted path of a function, object
+    id) called at delivery to build an attachment, so slow work such as a PDF stays out of
+    the request that queues the mail."""
     from abonent.notify.tasks import deliver_message
 
-    stored = []
+    stored: list[dict[str, object]] = [{"render": path, "id": pk} for path, pk in rendered]
     for name, content, mimetype in attachments:
         path = default_storage.save(f"outbox/{uuid.uuid4().hex}", ContentFile(content))
         stored.append({"name": name, "path": path, "mimetype": mimetype})
@@ -61,6 +66,10 @@ def deliver(message_id: int) -> OutgoingStatus:
                 subject=msg.subject, body=msg.body, from_email=msg.from_address, to=[msg.to]
             )
             for att in msg.attachments:
+                if "render" in att:
+                    name, content, mimetype = import_string(att["render"])(att["id"])
+                    email.attach(name, content, mimetype)
+                    continue
                 with default_storage.open(att["path"]) as fh:
                     email.attach(att["name"], fh.read(), att["mimetype"])
             email.send()

@@ -87,7 +87,10 @@ def parse_database_url(url: str, *, base_dir: Path) -> DatabaseUrl:
                     "transaction_mode": "IMMEDIATE",
                     "timeout": 20,
                 },
-                "TEST": {"NAME": str(path.with_name(path.stem + "_test" + path.suffix))},
+                # One test database per process: parallel test runs never share a file.
+                "TEST": {
+                    "NAME": str(path.with_name(f"{path.stem}_test_{os.getpid()}{path.suffix}"))
+                },
             },
         )
     if scheme in {"postgres", "postgresql", "pgsql"}:

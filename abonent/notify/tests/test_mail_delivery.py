@@ -3,14 +3,11 @@ rolled-back change; failures are kept, visible and retried."""
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
@@ -18,45 +15,9 @@ from django_tasks_db.models import DBTaskResult
 
 from abonent.notify.models import OutgoingMessage, OutgoingStatus
 from abonent.notify.services import queue_email
+from conftest import Inbox, _free_port, _smtp_mailer
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _smtp_mailer(port: int) -> dict[str, Any]:
-    return {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 2},
-        }
-    }
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        with override_settings(MAILERS=_smtp_mailer(port)):
-            yield inbox, port
-    finally:
-        controller.stop()
 
 
 def _run_worker() -> None:

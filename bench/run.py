@@ -24,6 +24,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/abonent_bench")
+APPEALS = int(os.environ.get("BENCH_APPEALS", "1000000"))
 
 
 def parse_wrk(output: str) -> dict[str, float]:
@@ -76,8 +77,36 @@ def prepare_database(env: dict[str, str]) -> None:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    for cmd in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
+    for cmd in (
+        ["migrate", "--noinput", "-v0"],
+        ["seed_demo"],
+        ["generate_appeals", "--count", str(APPEALS)],
+    ):
+        print("manage.py", *cmd, flush=True)
         subprocess.run([PY, "manage.py", *cmd], cwd=ROOT, env=env, check=True)
+    token = subprocess.run(
+        [PY, "manage.py", "issue_token", "chancellery"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()[-1]
+    env["BENCH_TOKEN"] = token
+
+
+def check_numbers() -> str:
+    """After the write scenario: incoming numbers must be unique and gapless per year."""
+    import psycopg
+
+    with psycopg.connect(DB_URL) as conn:
+        rows = conn.execute(
+            "SELECT year, count(*), count(DISTINCT seq), max(seq) FROM appeals_appeal "
+            "GROUP BY year ORDER BY year"
+        ).fetchall()
+    bad = [r for r in rows if not (r[1] == r[2] == r[3])]
+    total = sum(r[1] for r in rows)
+    return f"{total} appeals; numbers unique and gapless per year: {'yes' if not bad else bad}"
 
 
 def free_port() -> int:
@@ -98,7 +127,7 @@ def wait_healthy(base: str, timeout: float = 60) -> None:
     raise SystemExit("the server did not become healthy")
 
 
-def run_scenario(wrk: str, base: str, scenario: Scenario) -> dict[str, float]:
+def run_scenario(wrk: str, base: str, scenario: Scenario, env: dict[str, str]) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(scenario.lua + P95_HOOK)
         script = f.name
@@ -170,7 +199,7 @@ def main() -> None:
             f"{'scenario':55} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
         )
         for scenario in SCENARIOS:
-            s = run_scenario(wrk, base, scenario)
+            s = run_scenario(wrk, base, scenario, env)
             errors = int(s.get("non_2xx", 0) + s.get("socket_errors", 0))
             print(
                 f"{scenario.name:55} {s.get('rps', 0):9.0f} {s.get('p50', 0):8.2f} "

@@ -43,4 +43,44 @@ end
 """,
 )
 
-SCENARIOS: list[Scenario] = [DEADLINE, CALENDAR_DAY]
+STAFF_HEADER = """
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
+"""
+
+JOURNAL = Scenario(
+    name="journal page, 50 rows (GET /api/v1/appeals)",
+    lua=STAFF_HEADER
+    + """
+math.randomseed(3)
+local paths = {
+  "/api/v1/appeals?limit=50",
+  "/api/v1/appeals?limit=50&status=assigned&department=sales",
+  "/api/v1/appeals?limit=50&overdue=true",
+  "/api/v1/appeals?limit=50&channel=post",
+  "/api/v1/appeals?limit=50&cursor=2025.120000",
+}
+request = function()
+  return wrk.format("GET", paths[math.random(1, #paths)])
+end
+""",
+)
+
+CONTROL = Scenario(
+    name="control view (GET /api/v1/appeals-control)",
+    lua=STAFF_HEADER
+    + """
+wrk.path = "/api/v1/appeals-control"
+""",
+)
+
+REGISTER = Scenario(
+    name="register appeal, public form (POST /api/v1/appeals)",
+    lua="""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.path = "/api/v1/appeals"
+wrk.body = '{"channel":"web","kind":"complaint","applicant":{"type":"individual","last_name":"Иванов","first_name":"Иван","email":"ivan@example.kz","phone":"+77011234567"},"text":"Прошу сделать перерасчёт начислений за горячую воду за октябрь, показания передавал вовремя."}'
+""",
+)
+
+SCENARIOS: list[Scenario] = [DEADLINE, CALENDAR_DAY, JOURNAL, CONTROL, REGISTER]

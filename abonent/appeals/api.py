@@ -528,3 +528,23 @@ def journal_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="journal-{year}.xlsx"'
     return response
+
+
+class ControlOut(Schema):
+    forward_now: list[AppealRow]
+    overdue: list[AppealRow]
+    due_today: list[AppealRow]
+    due_soon: list[AppealRow]
+    extended: list[AppealRow]
+    notices_pending: list[AppealRow]
+    undecided: list[AppealRow]
+
+
+@router.get("/appeals-control", response=ControlOut, auth=STAFF)
+def control(request: HttpRequest, limit: int = Query(20, ge=1, le=100)) -> ControlOut:  # type: ignore[type-arg]
+    """D-4: the Chancellery's control view."""
+    from abonent.appeals.queries import control_view
+
+    access.require(access.can_manage(request.user))
+    view = control_view(request.user, limit=limit)
+    return ControlOut(**{k: [_row(a) for a in getattr(view, k)] for k in ControlOut.model_fields})

@@ -187,8 +187,28 @@ class Appeal(models.Model):
         indexes = [
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["department", "status", "due_date"]),
-            models.Index(fields=["email"]),
-            models.Index(fields=["phone"]),
+            models.Index(fields=["email", "registered_at"], name="appeal_email"),
+            models.Index(fields=["phone", "registered_at"], name="appeal_phone"),
+            models.Index(fields=["org_name", "registered_at"], name="appeal_org"),
+            # The control view (D-4): small partial indexes for its rare-row sections.
+            models.Index(fields=["status", "registered_at"], name="appeal_status_registered"),
+            models.Index(
+                fields=["registered_at"],
+                name="appeal_forward_now",
+                condition=models.Q(status="registered", suggested_decision="forwarded"),
+            ),
+            models.Index(
+                fields=["due_date"],
+                name="appeal_extended",
+                condition=models.Q(extension_days__isnull=False),
+            ),
+            models.Index(
+                fields=["extension_notice_due"],
+                name="appeal_notice_pending",
+                condition=models.Q(
+                    extension_days__isnull=False, extension_notice_sent_at__isnull=True
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

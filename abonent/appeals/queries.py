@@ -59,7 +59,7 @@ def filtered(user: Any, f: AppealFilter) -> AppealQuerySet:
             year, seq = q.split("-")
             qs = qs.filter(year=int(year), seq=int(seq))
         elif "@" in q:
-            qs = qs.filter(email__iexact=q)
+            qs = qs.filter(email=q.lower())
         elif re.fullmatch(r"\+?\d{6,15}", q):
             qs = qs.filter(phone__endswith=q.lstrip("+")[-10:])
         else:

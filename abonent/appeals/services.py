@@ -117,15 +117,15 @@ def _next_number(counter: type[JournalCounter] | type[OutgoingCounter], year: in
 
 
 def _earlier_answered(data: AppealInput) -> dict[int, str]:
+    """Answered appeals of the same applicant, found by contact (e-mail, phone) or by the
+    organisation's name — a surname alone would match namesakes."""
     cond = Q()
     if data.email:
-        cond |= Q(email__iexact=data.email)
+        cond |= Q(email=data.email)
     if data.phone:
         cond |= Q(phone=data.phone)
-    if data.last_name and data.first_name:
-        cond |= Q(last_name__iexact=data.last_name, first_name__iexact=data.first_name)
     if data.org_name:
-        cond |= Q(org_name__iexact=data.org_name)
+        cond |= Q(org_name=data.org_name)
     if not cond:
         return {}
     rows = (
@@ -164,6 +164,7 @@ def register_appeal(*, data: AppealInput, actor: Any) -> Appeal:
     (D-1/D-2), language (W-6), the rules' admissibility suggestion (C-5, C-6), topic (C-2)."""
     now = timezone.now()
     _check_input(data, now)
+    data.email = data.email.strip().lower()
     received_at = data.received_at or now
     cal = get_calendar(around=received_at.date())
     registered_on = cal.registration_date(received_at)

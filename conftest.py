@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from aiosmtpd.controller import Controller
+from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 
 from abonent.appeals.demo import load_topics

@@ -106,7 +106,7 @@ def check_numbers() -> str:
         ).fetchall()
     bad = [r for r in rows if not (r[1] == r[2] == r[3])]
     total = sum(r[1] for r in rows)
-    return f"{total} appeals; numbers unique and gapless per year: {'yes' if not bad else bad}"
+    return f"{total} appeals; numbers unique and gapless per year: {bad or 'yes'}"
 
 
 def free_port() -> int:

@@ -151,7 +151,7 @@ def _require_public_fields(body: AppealIn, email: str, phone: str) -> None:
 
 
 @router.post("/appeals", response={201: AppealCreated}, auth=OptionalAuth())
-def create_appeal(request: HttpRequest, body: AppealIn) -> Status:
+def create_appeal(request: HttpRequest, body: AppealIn) -> Status[AppealCreated]:
     """Register an appeal. Public for the web feedback form; staff for every channel."""
     staff = getattr(request.user, "is_authenticated", False) and access.can_register(request.user)
     email, phone = _clean_contacts(body.applicant)

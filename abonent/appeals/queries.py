@@ -18,6 +18,33 @@ from abonent.appeals.models import Appeal, AppealQuerySet
 from abonent.core.errors import InvalidInput
 from abonent.workdays.services import get_calendar
 
+# What a journal row shows: lists never load the text or the access code.
+ROW_FIELDS = (
+    "incoming_number",
+    "year",
+    "seq",
+    "registered_on",
+    "registered_at",
+    "channel",
+    "kind",
+    "status",
+    "applicant_type",
+    "last_name",
+    "first_name",
+    "patronymic",
+    "org_name",
+    "due_date",
+    "extension_days",
+    "extension_notice_due",
+    "suggested_decision",
+    "decision",
+    "department__code",
+    "department__name_ru",
+    "department__name_kk",
+    "executor__username",
+    "executor__first_name",
+    "executor__last_name",
+)
 NUMBER_RE = re.compile(r"^\d{4}-\d{1,6}$")
 
 
@@ -68,7 +95,13 @@ def filtered(user: Any, f: AppealFilter) -> AppealQuerySet:
 
 
 def journal_page(user: Any, f: AppealFilter) -> Page:
-    qs = filtered(user, f).select_related("department", "executor").order_by("-year", "-seq")
+    qs = (
+        filtered(user, f)
+        .select_related("department", "executor")
+        .only(*ROW_FIELDS)
+        .only(*ROW_FIELDS)
+        .order_by("-year", "-seq")
+    )
     if f.cursor:
         try:
             year, seq = (int(x) for x in f.cursor.split(".", 1))
@@ -103,6 +136,7 @@ def control_view(user: Any, *, limit: int = 50) -> ControlView:
         access.visible_appeals(user)
         .filter(status__in=list(OPEN_STATUSES))
         .select_related("department", "executor")
+        .only(*ROW_FIELDS)
     )
     return ControlView(
         forward_now=list(

@@ -37,7 +37,7 @@ def test_concurrent_registrations_get_gapless_unique_numbers(demo: None) -> None
                     ),
                     actor=None,
                 )
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

@@ -33,27 +33,50 @@ def test_the_whole_path_register_assign_extend_answer(client: Client, staff) -> 
     tok = staff["chancellery"]
     a = _register(client, tok)
     assert a["due_date"] == "2026-12-11"
-    r = post(client, f"/api/v1/appeals/{a['id']}/assign",
-             {"department": "sales", "executor": "executor"}, tok)
+    r = post(
+        client,
+        f"/api/v1/appeals/{a['id']}/assign",
+        {"department": "sales", "executor": "executor"},
+        tok,
+    )
     assert r.status_code == 200
     assert (r.json()["status"], r.json()["department"], r.json()["executor"]) == (
-        "assigned", "sales", "executor")
-    r = post(client, f"/api/v1/appeals/{a['id']}/extend",
-             {"days": 30, "reason": "Нужна проверка на месте"}, tok)
+        "assigned",
+        "sales",
+        "executor",
+    )
+    r = post(
+        client,
+        f"/api/v1/appeals/{a['id']}/extend",
+        {"days": 30, "reason": "Нужна проверка на месте"},
+        tok,
+    )
     assert r.status_code == 200
     assert r.json()["due_date"] == "2027-01-11"  # 10 Jan 2027 is a Sunday
-    receipt, notice = OutgoingMessage.objects.order_by("id")
+    _receipt, notice = OutgoingMessage.objects.order_by("id")
     assert notice.subject == f"Срок рассмотрения обращения № {a['incoming_number']} продлён"
     assert notice.to == "ivan@example.kz" and "11.01.2027" in notice.body
-    r = post(client, f"/api/v1/appeals/{a['id']}/answer",
-             {"text": "Перерасчёт выполнен, сумма учтена в следующем счёте.", "language": "ru",
-              "outcome": "satisfied", "method": "email"}, tok)
+    r = post(
+        client,
+        f"/api/v1/appeals/{a['id']}/answer",
+        {
+            "text": "Перерасчёт выполнен, сумма учтена в следующем счёте.",
+            "language": "ru",
+            "outcome": "satisfied",
+            "method": "email",
+        },
+        tok,
+    )
     assert r.status_code == 200
     detail = r.json()
     assert detail["status"] == "answered"
     assert detail["answer"]["outgoing_number"].startswith("OUT-")
     assert [h["action"] for h in detail["history"]] == [
-        "appeal.registered", "appeal.assigned", "appeal.extended", "appeal.answered"]
+        "appeal.registered",
+        "appeal.assigned",
+        "appeal.extended",
+        "appeal.answered",
+    ]
     mail = OutgoingMessage.objects.order_by("id").last()
     assert mail.subject == f"Ответ на обращение № {a['incoming_number']}"
     assert mail.attachments[0]["render"] == "abonent.appeals.documents.answer_attachment"
@@ -74,8 +97,16 @@ def test_a_second_extension_and_a_long_one_are_refused(client: Client, staff) ->
 
 def test_an_extension_without_email_leaves_a_notice_task(client: Client, staff) -> None:
     tok = staff["chancellery"]
-    a = _register(client, tok, applicant={"type": "individual", "last_name": "Ким",
-                                          "first_name": "Ольга", "postal_address": "Астана"})
+    a = _register(
+        client,
+        tok,
+        applicant={
+            "type": "individual",
+            "last_name": "Ким",
+            "first_name": "Ольга",
+            "postal_address": "Астана",
+        },
+    )
     r = post(client, f"/api/v1/appeals/{a['id']}/extend", {"days": 15, "reason": "запрос"}, tok)
     appeal = Appeal.objects.get(pk=a["id"])
     assert appeal.extension_notice_sent_at is None
@@ -87,17 +118,46 @@ def test_an_extension_without_email_leaves_a_notice_task(client: Client, staff) 
 
 def test_answers_must_be_in_the_language_of_the_appeal(client: Client, staff) -> None:
     tok = staff["chancellery"]
-    a = _register(client, tok, text="Қазан айындағы ыстық су үшін есептеуді қайта қарауды сұраймын.")
+    a = _register(
+        client, tok, text="Қазан айындағы ыстық су үшін есептеуді қайта қарауды сұраймын."
+    )
     url = f"/api/v1/appeals/{a['id']}/answer"
-    r = post(client, url, {"text": "Перерасчёт выполнен.", "language": "ru",
-                           "outcome": "satisfied", "method": "post"}, tok)
+    r = post(
+        client,
+        url,
+        {
+            "text": "Перерасчёт выполнен.",
+            "language": "ru",
+            "outcome": "satisfied",
+            "method": "post",
+        },
+        tok,
+    )
     assert (r.status_code, r.json()["code"]) == (422, "wrong_language")
-    r = post(client, url, {"text": "Перерасчёт выполнен в полном объёме.", "language": "kk",
-                           "outcome": "satisfied", "method": "post"}, tok)
+    r = post(
+        client,
+        url,
+        {
+            "text": "Перерасчёт выполнен в полном объёме.",
+            "language": "kk",
+            "outcome": "satisfied",
+            "method": "post",
+        },
+        tok,
+    )
     assert (r.status_code, r.json()["code"]) == (422, "language_mismatch")
     assert Answer.objects.count() == 0
-    r = post(client, url, {"text": "Есептеу қайта қаралды, сома келесі шотта ескеріледі.",
-                           "language": "kk", "outcome": "satisfied", "method": "post"}, tok)
+    r = post(
+        client,
+        url,
+        {
+            "text": "Есептеу қайта қаралды, сома келесі шотта ескеріледі.",
+            "language": "kk",
+            "outcome": "satisfied",
+            "method": "post",
+        },
+        tok,
+    )
     assert r.status_code == 200
 
 
@@ -105,8 +165,12 @@ def test_a_refusal_needs_reasons_and_a_second_answer_is_refused(client: Client, 
     tok = staff["chancellery"]
     a = _register(client, tok)
     url = f"/api/v1/appeals/{a['id']}/answer"
-    body = {"text": "В перерасчёте отказано.", "language": "ru", "outcome": "refused",
-            "method": "post"}
+    body = {
+        "text": "В перерасчёте отказано.",
+        "language": "ru",
+        "outcome": "refused",
+        "method": "post",
+    }
     r = post(client, url, body)
     assert r.status_code == 401
     r = post(client, url, body, tok)
@@ -121,9 +185,17 @@ def test_a_refusal_needs_reasons_and_a_second_answer_is_refused(client: Client, 
 def test_an_oral_answer_records_who_and_when(client: Client, staff) -> None:
     tok = staff["chancellery"]
     a = _register(client, tok)
-    r = post(client, f"/api/v1/appeals/{a['id']}/answer",
-             {"text": "Разъяснено по телефону: срок оплаты до 25 числа.", "language": "ru",
-              "outcome": "explained", "method": "oral_phone"}, tok)
+    r = post(
+        client,
+        f"/api/v1/appeals/{a['id']}/answer",
+        {
+            "text": "Разъяснено по телефону: срок оплаты до 25 числа.",
+            "language": "ru",
+            "outcome": "explained",
+            "method": "oral_phone",
+        },
+        tok,
+    )
     ans = r.json()["answer"]
     assert ans["oral_by"] == "chancellery"
     assert Answer.objects.get().oral_at is not None
@@ -135,8 +207,7 @@ def test_an_oral_answer_records_who_and_when(client: Client, staff) -> None:
         ({"decision": "no_action", "reasons": []}, "reasons_mismatch"),
         ({"decision": "no_action", "reasons": ["anonymous"]}, "reasons_mismatch"),
         ({"decision": "accepted", "reasons": ["unreadable"]}, "reasons_not_allowed"),
-        ({"decision": "forwarded", "reasons": ["crime_or_security_threat"]},
-         "state_body_required"),
+        ({"decision": "forwarded", "reasons": ["crime_or_security_threat"]}, "state_body_required"),
         ({"decision": "maybe", "reasons": []}, "invalid_decision"),
     ],
 )
@@ -150,13 +221,23 @@ def test_inconsistent_decisions_are_refused(client: Client, staff, body, code) -
 
 def test_forwarding_an_anonymous_crime_report_is_recorded(client: Client, staff) -> None:
     tok = staff["chancellery"]
-    a = _register(client, tok, applicant={"type": "anonymous"},
-                  text="В подвале дома на улице Абая готовится теракт, хранят взрывчатку.")
-    assert a["admissibility"] == {"decision": "forwarded",
-                                  "reasons": ["crime_or_security_threat"]}
-    r = post(client, f"/api/v1/appeals/{a['id']}/decision",
-             {"decision": "forwarded", "reasons": ["crime_or_security_threat"],
-              "state_body": "Департамент полиции г. Астаны"}, tok)
+    a = _register(
+        client,
+        tok,
+        applicant={"type": "anonymous"},
+        text="В подвале дома на улице Абая готовится теракт, хранят взрывчатку.",
+    )
+    assert a["admissibility"] == {"decision": "forwarded", "reasons": ["crime_or_security_threat"]}
+    r = post(
+        client,
+        f"/api/v1/appeals/{a['id']}/decision",
+        {
+            "decision": "forwarded",
+            "reasons": ["crime_or_security_threat"],
+            "state_body": "Департамент полиции г. Астаны",
+        },
+        tok,
+    )
     assert r.json()["status"] == "forwarded"
     assert r.json()["state_body"] == "Департамент полиции г. Астаны"
     assert AuditEntry.objects.filter(action="appeal.decided").count() == 1
@@ -174,8 +255,9 @@ def test_executors_see_only_their_departments_appeals(client: Client, staff) -> 
     assert [i["id"] for i in r.json()["items"]] == [a["id"]]
     r = client.get(f"/api/v1/appeals/{b['id']}", HTTP_AUTHORIZATION=f"Bearer {staff['executor']}")
     assert r.status_code == 404
-    r = post(client, f"/api/v1/appeals/{a['id']}/assign", {"department": "accounting"},
-             staff["executor"])
+    r = post(
+        client, f"/api/v1/appeals/{a['id']}/assign", {"department": "accounting"}, staff["executor"]
+    )
     assert r.status_code == 403
 
 
@@ -190,9 +272,13 @@ def test_needs_external_info_moves_the_term(client: Client, staff) -> None:
 def test_the_public_status_page_shows_no_personal_data(client: Client, staff) -> None:
     a = _register(client, staff["chancellery"])
     r = client.get(f"/api/v1/appeals/{a['incoming_number']}/status", {"code": a["access_code"]})
-    assert r.json() == {"incoming_number": a["incoming_number"], "status": "registered",
-                        "registered_on": "2026-11-20", "due_date": "2026-12-11",
-                        "answered_on": None}
+    assert r.json() == {
+        "incoming_number": a["incoming_number"],
+        "status": "registered",
+        "registered_on": "2026-11-20",
+        "due_date": "2026-12-11",
+        "answered_on": None,
+    }
     wrong_code = client.get(f"/api/v1/appeals/{a['incoming_number']}/status", {"code": "AAAA"})
     wrong_number = client.get("/api/v1/appeals/2026-999999/status", {"code": a["access_code"]})
     assert wrong_code.status_code == wrong_number.status_code == 404
@@ -209,10 +295,12 @@ def test_the_journal_pages_with_a_cursor_and_a_fixed_number_of_queries(
     with django_assert_max_num_queries(6):
         first = client.get("/api/v1/appeals", {"limit": 5}, **auth).json()
     assert [i["incoming_number"] for i in first["items"]] == [
-        f"2026-00000{n}" for n in (7, 6, 5, 4, 3)]
+        f"2026-00000{n}" for n in (7, 6, 5, 4, 3)
+    ]
     with django_assert_max_num_queries(6):
-        second = client.get("/api/v1/appeals", {"limit": 50, "cursor": first["next_cursor"]},
-                            **auth).json()
+        second = client.get(
+            "/api/v1/appeals", {"limit": 50, "cursor": first["next_cursor"]}, **auth
+        ).json()
     assert [i["incoming_number"] for i in second["items"]] == ["2026-000002", "2026-000001"]
     assert second["next_cursor"] is None
 
@@ -222,23 +310,44 @@ def test_the_journal_exports_to_xlsx(client: Client, staff) -> None:
 
     from openpyxl import load_workbook
 
-    _register(client, staff["chancellery"], applicant={"type": "individual",
-              "last_name": "=HYPERLINK(1)", "first_name": "X", "phone": "+77011234567"})
-    r = client.get("/api/v1/journal.xlsx", {"year": 2026},
-                   HTTP_AUTHORIZATION=f"Bearer {staff['chancellery']}")
+    _register(
+        client,
+        staff["chancellery"],
+        applicant={
+            "type": "individual",
+            "last_name": "=HYPERLINK(1)",
+            "first_name": "X",
+            "phone": "+77011234567",
+        },
+    )
+    r = client.get(
+        "/api/v1/journal.xlsx", {"year": 2026}, HTTP_AUTHORIZATION=f"Bearer {staff['chancellery']}"
+    )
     ws = load_workbook(BytesIO(r.content)).active
     rows = list(ws.iter_rows(values_only=True))
     assert rows[1][0] == "2026-000001"
     assert rows[1][5] == "'=HYPERLINK(1) X"
-    r = client.get("/api/v1/journal.xlsx", {"year": 2026},
-                   HTTP_AUTHORIZATION=f"Bearer {staff['operator']}")
+    r = client.get(
+        "/api/v1/journal.xlsx", {"year": 2026}, HTTP_AUTHORIZATION=f"Bearer {staff['operator']}"
+    )
     assert r.status_code == 403
 
 
 def test_mail_for_a_refused_registration_is_never_queued(client: Client, staff) -> None:
-    r = post(client, "/api/v1/appeals", appeal_body(applicant={
-        "type": "individual", "last_name": "Иванов", "first_name": "Иван",
-        "email": "ivan@example.kz"}, topic=6, office="nowhere"))
+    r = post(
+        client,
+        "/api/v1/appeals",
+        appeal_body(
+            applicant={
+                "type": "individual",
+                "last_name": "Иванов",
+                "first_name": "Иван",
+                "email": "ivan@example.kz",
+            },
+            topic=6,
+            office="nowhere",
+        ),
+    )
     assert (r.status_code, r.json()["code"]) == (422, "unknown_office")
     assert OutgoingMessage.objects.count() == 0
     assert Appeal.objects.count() == 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from email import message_from_bytes
 from email.header import decode_header, make_header
-from typing import Any
 
 import pytest
 from django.core.management import call_command

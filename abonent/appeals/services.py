@@ -9,8 +9,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -109,11 +109,19 @@ class AppealInput:
 
 
 def _next_number(counter: type[JournalCounter] | type[OutgoingCounter], year: int) -> int:
-    """Take the next number of the year. The row lock serialises concurrent registrations;
-    a rolled-back registration rolls its number back too, so numbers stay gapless."""
-    counter.objects.get_or_create(year=year)
-    counter.objects.filter(year=year).update(last=F("last") + 1)
-    return int(counter.objects.select_for_update().values_list("last", flat=True).get(year=year))
+    """Take the next number of the year in one statement. The row lock it takes serialises
+    concurrent registrations until commit; a rolled-back registration rolls its number back
+    too, so numbers stay gapless."""
+    table = connection.ops.quote_name(counter._meta.db_table)
+    sql = f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [year])
+        row = cursor.fetchone()
+        if row is None:
+            counter.objects.get_or_create(year=year)
+            cursor.execute(sql, [year])
+            row = cursor.fetchone()
+    return int(row[0])
 
 
 def _earlier_answered(data: AppealInput) -> dict[int, str]:

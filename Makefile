@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12; do \
 	  v=$$($$p -c 'import sys; print(int(sys.version_info >= (3, 12)))' 2>/dev/null) && [ "$$v" = 1 ] && { command -v $$p; break; }; \
 	done)
 
-.PHONY: help venv run serve worker migrate demo test test-sqlite test-postgres lint fmt bench messages clean
+.PHONY: help venv messages-compiled run serve worker migrate demo test test-sqlite test-postgres lint fmt bench messages clean
 
 help:
 	@echo "make run    — install, migrate, load demo data, serve on http://$(HOST):$(PORT) (SQLite)"
@@ -30,7 +30,11 @@ $(VENV)/.installed: requirements.lock
 
 venv: $(VENV)/.installed
 
-migrate: venv
+messages-compiled: venv
+	@command -v msgfmt >/dev/null || { echo "ERROR: msgfmt is missing: install GNU gettext (Debian: apt-get install gettext)." >&2; exit 1; }
+	$(PY) manage.py compilemessages -v0 --ignore=.venv
+
+migrate: messages-compiled
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
@@ -40,7 +44,7 @@ run: demo
 	$(PY) manage.py collectstatic --noinput -v0
 	$(VENV)/bin/uvicorn abonent.asgi:application --host $(HOST) --port $(PORT)
 
-serve: venv
+serve: messages-compiled
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
 	$(VENV)/bin/uvicorn abonent.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS) --no-access-log
@@ -48,8 +52,7 @@ serve: venv
 worker: venv
 	$(PY) manage.py db_worker --queue-name '*'
 
-test: venv
-	$(PY) manage.py compilemessages -v0 --ignore=.venv
+test: messages-compiled
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 lint: venv

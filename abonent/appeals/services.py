@@ -218,6 +218,8 @@ def register_appeal(*, data: AppealInput, actor: Any) -> Appeal:
                 fields={"office": [_("Unknown office code.")]},
             )
     year = registered_on.year
+    suggested_topic = _topic_suggestion(data.text) if topic is None else topic
+    # The number last: its row lock is then held only for the inserts and the commit.
     seq = _next_number(JournalCounter, year)
     user = actor if getattr(actor, "is_authenticated", False) else None
     appeal = Appeal.objects.create(
@@ -228,7 +230,7 @@ def register_appeal(*, data: AppealInput, actor: Any) -> Appeal:
         channel=data.channel,
         kind=data.kind,
         topic=topic,
-        suggested_topic=_topic_suggestion(data.text) if topic is None else topic,
+        suggested_topic=suggested_topic,
         office=office,
         applicant_type=data.applicant_type,
         last_name=data.last_name,

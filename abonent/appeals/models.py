@@ -108,6 +108,10 @@ class Appeal(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
 
     text = models.TextField(_("text"))
+    consent_version = models.CharField(
+        _("personal-data consent (text version)"), max_length=20, blank=True
+    )
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     language_detected = models.CharField(max_length=2, choices=Language.choices, blank=True)
 
@@ -259,6 +263,10 @@ class Answer(models.Model):
     method = models.CharField(_("method"), max_length=16, choices=AnswerMethod.choices)
     outcome = models.CharField(_("outcome"), max_length=24, choices=Outcome.choices)
     text = models.TextField(_("text"))
+    consent_version = models.CharField(
+        _("personal-data consent (text version)"), max_length=20, blank=True
+    )
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     reasons = models.TextField(_("reasons for refusal"), blank=True)
     oral_by = models.CharField(_("answered orally by"), max_length=200, blank=True)

@@ -38,6 +38,8 @@ ROW_FIELDS = (
     "extension_notice_due",
     "suggested_decision",
     "decision",
+    "suggested_reasons",
+    "decision_reasons",
     "department__code",
     "department__name_ru",
     "department__name_kk",
@@ -98,7 +100,6 @@ def journal_page(user: Any, f: AppealFilter) -> Page:
     qs = (
         filtered(user, f)
         .select_related("department", "executor")
-        .only(*ROW_FIELDS)
         .only(*ROW_FIELDS)
         .order_by("-year", "-seq")
     )

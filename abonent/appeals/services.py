@@ -106,6 +106,7 @@ class AppealInput:
     received_at: datetime | None = None
     needs_external_info: bool = False
     attachments: list[Any] = field(default_factory=list)
+    consent_version: str = ""  # the personal-data consent the applicant accepted (web form)
 
 
 def _next_number(counter: type[JournalCounter] | type[OutgoingCounter], year: int) -> int:
@@ -244,6 +245,8 @@ def register_appeal(*, data: AppealInput, actor: Any) -> Appeal:
         phone=data.phone,
         email=data.email,
         text=data.text,
+        consent_version=data.consent_version,
+        consent_at=now if data.consent_version else None,
         language=data.language or detected,
         language_detected=detected,
         received_at=received_at,
@@ -272,6 +275,7 @@ def register_appeal(*, data: AppealInput, actor: Any) -> Appeal:
             "registered_on": appeal.registered_on,
             "due_date": appeal.due_date,
             "suggested_decision": appeal.suggested_decision,
+            "consent_version": appeal.consent_version,
             "suggested_reasons": appeal.suggested_reasons,
         },
     )

@@ -4,9 +4,7 @@ registers the answer on the appeal page (htmx-enhanced forms under a 'self'-only
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,34 +16,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 KK_TEXT = "Қазан айындағы ыстық су үшін төлемді қайта есептеуді сұраймын, рахмет сізге."
 RU_TEXT = "Прошу проверить начисления за отопление за ноябрь, сумма завышена вдвое."
 RU_ANSWER = "Начисления проверены, перерасчёт выполнен и учтён в счёте за декабрь."
-
-
-@pytest.fixture
-def page(chromium_path: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
-    # test itself are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium_path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(locale="ru-RU")
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.console_errors = errors
-        yield page
-        browser.close()
 
 
 def test_a_consumer_sends_the_feedback_form_in_kazakh(

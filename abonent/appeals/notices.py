@@ -1,5 +1,6 @@
 """Mail to applicants, in the appeal's language (W-5, W-6), queued in the caller's
-transaction: the receipt (K-4), the extension notice (D-3) and the answer."""
+transaction from the webmaster address: the receipt (K-4), the extension notice (D-3) and
+the answer with its PDF letter."""
 
 from __future__ import annotations
 
@@ -12,49 +13,51 @@ from abonent.appeals.models import Answer, Appeal
 from abonent.notify.services import queue_email
 
 
-def _mail(appeal: Appeal, template: str, subject: str, **context: object) -> str:
-    return render_to_string(template, {"appeal": appeal, **context})
+def _queue(
+    appeal: Appeal,
+    subject: str,
+    template: str,
+    *,
+    attachment: tuple[str, int] | None = None,
+    **context: object,
+) -> None:
+    """Render and queue one mail; call inside translation.override(appeal.language)."""
+    queue_email(
+        to=appeal.email,
+        subject=subject % {"n": appeal.incoming_number},
+        body=render_to_string(template, {"appeal": appeal, **context}),
+        language=appeal.language,
+        from_address=settings.ABONENT_WEBMASTER_EMAIL,
+        related=appeal,
+        rendered=[attachment] if attachment else [],
+    )
 
 
 def queue_receipt(appeal: Appeal) -> None:
     with translation.override(appeal.language):
-        subject = _("Your appeal is registered under No. %(n)s") % {"n": appeal.incoming_number}
-        body = _mail(appeal, "appeals/mail/receipt.txt", subject)
-        queue_email(
-            to=appeal.email,
-            subject=subject,
-            body=body,
-            language=appeal.language,
-            from_address=settings.ABONENT_WEBMASTER_EMAIL,
-            related=appeal,
-            rendered=[("abonent.appeals.documents.receipt_attachment", appeal.pk)],
+        _queue(
+            appeal,
+            _("Your appeal is registered under No. %(n)s"),
+            "appeals/mail/receipt.txt",
+            attachment=("abonent.appeals.documents.receipt_attachment", appeal.pk),
         )
 
 
 def queue_extension_notice(appeal: Appeal) -> None:
     with translation.override(appeal.language):
-        subject = _("The term of your appeal No. %(n)s is extended") % {"n": appeal.incoming_number}
-        body = _mail(appeal, "appeals/mail/extension.txt", subject)
-        queue_email(
-            to=appeal.email,
-            subject=subject,
-            body=body,
-            language=appeal.language,
-            from_address=settings.ABONENT_WEBMASTER_EMAIL,
-            related=appeal,
+        _queue(
+            appeal,
+            _("The term of your appeal No. %(n)s is extended"),
+            "appeals/mail/extension.txt",
         )
 
 
 def queue_answer(appeal: Appeal, answer: Answer) -> None:
     with translation.override(appeal.language):
-        subject = _("Answer to your appeal No. %(n)s") % {"n": appeal.incoming_number}
-        body = _mail(appeal, "appeals/mail/answer.txt", subject, answer=answer)
-        queue_email(
-            to=appeal.email,
-            subject=subject,
-            body=body,
-            language=appeal.language,
-            from_address=settings.ABONENT_WEBMASTER_EMAIL,
-            related=appeal,
-            rendered=[("abonent.appeals.documents.answer_attachment", answer.pk)],
+        _queue(
+            appeal,
+            _("Answer to your appeal No. %(n)s"),
+            "appeals/mail/answer.txt",
+            attachment=("abonent.appeals.documents.answer_attachment", answer.pk),
+            answer=answer,
         )

@@ -493,10 +493,12 @@ def compose(parsed: ParsedMail, max_text: int) -> tuple[str, list[Upload], list[
     footer = _footer(refused, sender_raw)
     room = max_text - (len(footer) + 2 if footer else 0)
     if len(content) > room:
-        uploads.append(Upload(FULL_TEXT_NAME, content.encode("utf-8")))
+        # first, so the file limit never refuses the full text
+        uploads.insert(0, Upload(FULL_TEXT_NAME, content.encode("utf-8")))
         accepted, refused = sort_attachments(uploads)
         footer = _footer(refused, sender_raw)
-        marker = f"\n[…] The full text is attached as {FULL_TEXT_NAME}."
+        kept = any(u.name == FULL_TEXT_NAME for u in accepted)
+        marker = f"\n[…] The full text is attached as {FULL_TEXT_NAME}." if kept else "\n[…]"
         room = max_text - (len(footer) + 2 if footer else 0) - len(marker)
         content = content[: max(room, 0)].rstrip() + marker
     text = f"{content}\n\n{footer}" if footer and content else (content or footer)

@@ -359,7 +359,15 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"]),
+            # Mail intake looks up processed Message-IDs (short notes) among these rows only.
+            models.Index(
+                fields=["note"],
+                name="audit_mail_ingested",
+                condition=models.Q(action="appeal.mail_ingested"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

@@ -367,6 +367,23 @@ def test_refused_attachments_do_not_stop_the_registration(demo: None) -> None:
 
 
 @pytest.mark.django_db
+def test_files_beyond_the_limit_are_named_not_stored(demo: None) -> None:
+    files = [
+        attachment(f'filename="scan{i:02d}.pdf"', "application/pdf", PDF + bytes([i]))
+        for i in range(12)
+    ]
+    raw = mixed(
+        headers(sender="dana@example.kz", subject="Сканы", date=days_ago(1)),
+        f"Content-Type: text/plain; charset=utf-8\r\n\r\n{RU_TEXT}\r\n",
+        *files,
+    )
+    appeal = ingest(raw, mailbox="info@aesbyt.kz", actor=None)
+    assert appeal is not None
+    assert sorted(stored(appeal)) == [f"scan{i:02d}.pdf" for i in range(10)]
+    assert "scan10.pdf (more than 10 files); scan11.pdf (more than 10 files)" in appeal.text
+
+
+@pytest.mark.django_db
 def test_the_same_message_is_registered_once(demo: None) -> None:
     raw = russian_mail(days_ago(1))
     first = ingest(raw, mailbox="info@aesbyt.kz", actor=None)
@@ -695,3 +712,16 @@ def test_concurrent_readers_register_a_message_once(demo: None) -> None:
     assert sum(r is not None for r in results) == 1
     assert Appeal.objects.count() == 1
     assert AuditEntry.objects.filter(action="appeal.mail_ingested").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_command_turns_a_login_failure_into_an_error(
+    imap: FakeImapServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IMAP_HOST", "127.0.0.1")
+    monkeypatch.setenv("IMAP_PORT", str(imap.port))
+    monkeypatch.setenv("IMAP_USER", "info@aesbyt.kz")
+    monkeypatch.setenv("IMAP_PASSWORD", "wrong")
+    monkeypatch.setenv("IMAP_SSL", "off")
+    with pytest.raises(CommandError, match="MailboxLoginError"):
+        call_command("ingest_mail", "--imap", stdout=StringIO())

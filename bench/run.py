@@ -48,10 +48,12 @@ def parse_wrk(output: str) -> dict[str, float]:
     return result
 
 
-# wrk's --latency prints p50/75/90/99; a done() hook adds p95 from its own histogram.
-P95_HOOK = """
+# A done() hook prints p50/p95/p99 from wrk's own histogram (--latency has no p95).
+PERCENTILES_HOOK = """
 done = function(summary, latency, requests)
-  io.write(string.format("P95_US %d\\n", latency:percentile(95.0)))
+  for _, p in ipairs({50, 95, 99}) do
+    io.write(string.format("PCT_US %d %.0f\\n", p, tonumber(latency:percentile(p))))
+  end
 end
 """
 
@@ -129,7 +131,7 @@ def wait_healthy(base: str, timeout: float = 60) -> None:
 
 def run_scenario(wrk: str, base: str, scenario: Scenario, env: dict[str, str]) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(scenario.lua + P95_HOOK)
+        f.write(scenario.lua + PERCENTILES_HOOK)
         script = f.name
     try:
         out = subprocess.run(
@@ -149,13 +151,15 @@ def run_scenario(wrk: str, base: str, scenario: Scenario, env: dict[str, str]) -
             text=True,
             check=True,
             timeout=SECONDS + 60,
+            env=env,
         ).stdout
     finally:
         os.unlink(script)
     stats = parse_wrk(out)
-    m = re.search(r"P95_US (\d+)", out)
-    if m:
-        stats["p95"] = int(m.group(1)) / 1000.0
+    for pct, micros in re.findall(r"PCT_US (\d+) (\d+)", out):
+        stats[f"p{pct}"] = int(micros) / 1000.0
+    if "p95" not in stats:
+        print(f"(wrk printed no p95 for {scenario.name}:)\n{out}", file=sys.stderr)
     return stats
 
 
@@ -196,16 +200,17 @@ def main() -> None:
             f"{SECONDS}s per scenario\n"
         )
         print(
-            f"{'scenario':55} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
+            f"{'scenario (connections)':55} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
         )
         for scenario in SCENARIOS:
             s = run_scenario(wrk, base, scenario, env)
             errors = int(s.get("non_2xx", 0) + s.get("socket_errors", 0))
             print(
-                f"{scenario.name:55} {s.get('rps', 0):9.0f} {s.get('p50', 0):8.2f} "
+                f"{f'{scenario.name} ({scenario.connections})':55} {s.get('rps', 0):9.0f} {s.get('p50', 0):8.2f} "
                 f"{s.get('p95', 0):8.2f} {s.get('p99', 0):8.2f} {errors:7d}",
                 flush=True,
             )
+        print("\n" + check_numbers())
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

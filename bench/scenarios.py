@@ -63,6 +63,7 @@ request = function()
   return wrk.format("GET", paths[math.random(1, #paths)])
 end
 """,
+    connections=8,
 )
 
 CONTROL = Scenario(
@@ -71,6 +72,7 @@ CONTROL = Scenario(
     + """
 wrk.path = "/api/v1/appeals-control"
 """,
+    connections=8,
 )
 
 REGISTER = Scenario(

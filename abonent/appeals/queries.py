@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q
 from django.utils import timezone
@@ -108,7 +108,14 @@ def journal_page(user: Any, f: AppealFilter) -> Page:
             year, seq = (int(x) for x in f.cursor.split(".", 1))
         except ValueError:
             raise InvalidInput("Bad cursor.", code="invalid_cursor") from None
-        qs = qs.filter(Q(year__lt=year) | Q(year=year, seq__lt=seq))
+        # A row-value comparison walks the (year, seq) index; an OR of two filters does not.
+        qs = cast(
+            AppealQuerySet,
+            qs.extra(
+                where=["(appeals_appeal.year, appeals_appeal.seq) < (%s, %s)"],
+                params=[year, seq],
+            ),
+        )
     rows = list(qs[: f.limit + 1])
     more = len(rows) > f.limit
     rows = rows[: f.limit]

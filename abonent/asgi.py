@@ -12,6 +12,7 @@ their streaming bodies are consumed by the ASGI handler in the event loop.
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -20,6 +21,13 @@ from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponseBase
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "abonent.settings")
+
+
+# Threads per process that run requests' sync code. Few on purpose: with the GIL, more
+# threads only stretch each request (and any row lock it holds) without adding throughput;
+# add processes (WORKERS) for more throughput instead.
+THREADS = int(os.environ.get("ABONENT_THREADS", "2"))
+EXECUTOR = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="abonent-request")
 
 
 class AbonentASGIHandler(ASGIHandler):
@@ -34,7 +42,9 @@ class AbonentASGIHandler(ASGIHandler):
         super().load_middleware(is_async=False)
 
     async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
-        return await sync_to_async(self._respond, thread_sensitive=False)(request)
+        return await sync_to_async(self._respond, thread_sensitive=False, executor=EXECUTOR)(
+            request
+        )
 
     def _respond(self, request: HttpRequest) -> HttpResponseBase:
         close_old_connections()

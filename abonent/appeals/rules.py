@@ -242,7 +242,7 @@ PHONE_RE = re.compile(r"^\+?[\d\s\-()]{6,20}$")
 
 
 def normalise_phone(raw: str) -> str | None:
-    """Kazakhstan numbers to +7XXXXXXXXXX; other plausible numbers kept as digits."""
+    """Kazakhstan numbers to +7 and ten digits; other plausible numbers kept as digits."""
     value = raw.strip()
     if not value:
         return ""

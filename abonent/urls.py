@@ -10,11 +10,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("offices/", core_views.offices, name="offices"),
     path("staff/", core_views.staff_home, name="staff-home"),
-    path(
-        "staff/login/",
-        auth_views.LoginView.as_view(template_name="staff/login.html"),
-        name="login",
-    ),
+    path("staff/login/", core_views.ThrottledLoginView.as_view(), name="login"),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from abonent.appeals.codes import (
@@ -18,7 +17,7 @@ from abonent.appeals.codes import (
     Outcome,
     Status,
 )
-from abonent.core.models import Department, Office
+from abonent.core.models import Department, Office, localized
 
 
 class Topic(models.Model):
@@ -45,18 +44,25 @@ class Topic(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_kk if get_language() == "kk" and self.name_kk else self.name_ru
+        return localized(self.name_ru, self.name_kk)
 
 
-class JournalCounter(models.Model):
-    """The last incoming number used in a calendar year: numbers are gapless because the
-    increment commits or rolls back with the registration itself."""
+class YearCounter(models.Model):
+    """The last number used in a calendar year: numbers are gapless because the increment
+    commits or rolls back with the record that takes it."""
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        abstract = True
+
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class JournalCounter(YearCounter):
+    """Incoming numbers of the journal (K-3)."""
 
 
 class AppealQuerySet(models.QuerySet["Appeal"]):
@@ -287,9 +293,5 @@ class Answer(models.Model):
         return self.outgoing_number
 
 
-class OutgoingCounter(models.Model):
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
+class OutgoingCounter(YearCounter):
+    """Outgoing numbers of registered answers (W-5)."""

@@ -17,6 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from abonent.core import hours
 
 
+def localized(ru: str, kk: str) -> str:
+    """Staff-entered text in the reader's language: Kazakh when there is one, else Russian."""
+    return kk if get_language() == "kk" and kk else ru
+
+
 class LocalizedNameMixin(models.Model):
     """Names entered by staff in both languages; shown in the reader's language."""
 
@@ -31,9 +36,7 @@ class LocalizedNameMixin(models.Model):
 
     @property
     def name(self) -> str:
-        if get_language() == "kk" and self.name_kk:
-            return self.name_kk
-        return self.name_ru
+        return localized(self.name_ru, self.name_kk)
 
 
 class OfficeKind(models.TextChoices):
@@ -68,9 +71,7 @@ class Office(LocalizedNameMixin):
 
     @property
     def address(self) -> str:
-        if get_language() == "kk" and self.address_kk:
-            return self.address_kk
-        return self.address_ru
+        return localized(self.address_ru, self.address_kk)
 
 
 class Department(LocalizedNameMixin):

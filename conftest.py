@@ -24,6 +24,16 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_snapshots() -> Iterator[None]:
+    """A test's rolled-back rows must not outlive it in a per-process snapshot."""
+    from abonent.core.lib.snapshot import Snapshot
+
+    Snapshot.clear_all()
+    yield
+    Snapshot.clear_all()
+
+
 @pytest.fixture
 def demo(db: None) -> None:
     load_demo()

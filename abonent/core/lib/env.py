@@ -103,6 +103,13 @@ def parse_database_url(url: str, *, base_dir: Path) -> DatabaseUrl:
         pool_max = int(options.pop("pool_max", os.environ.get("DB_POOL_MAX", "8")))
         if pool_max > 0:
             options["pool"] = {"min_size": 1, "max_size": pool_max, "timeout": 10}
+        # Server-side parameter binding lets PostgreSQL prepare the statements a process
+        # repeats (after DB_PREPARE_THRESHOLD runs): less parsing per request. Plans stay
+        # custom (made for the actual values): a generic plan cannot use the partial indexes.
+        if envbool("DB_SERVER_SIDE_BINDING", True):
+            options["server_side_binding"] = True
+            options["prepare_threshold"] = envint("DB_PREPARE_THRESHOLD", 5, minimum=0)
+            options["options"] = "-c plan_cache_mode=force_custom_plan"
         return DatabaseUrl(
             "postgresql",
             {

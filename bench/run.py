@@ -25,6 +25,10 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/abonent_bench")
 APPEALS = int(os.environ.get("BENCH_APPEALS", "1000000"))
+# BENCH_ONLY=register,journal runs the scenarios whose names contain one of the words;
+# BENCH_REUSE_DB=1 keeps an already prepared database (for tuning runs).
+ONLY = [w for w in os.environ.get("BENCH_ONLY", "").lower().split(",") if w]
+REUSE_DB = os.environ.get("BENCH_REUSE_DB", "") in {"1", "true", "yes"}
 
 
 def parse_wrk(output: str) -> dict[str, float]:
@@ -75,6 +79,9 @@ def prepare_database(env: dict[str, str]) -> None:
     import psycopg
 
     name = DB_URL.rsplit("/", 1)[1]
+    if REUSE_DB:
+        env["BENCH_TOKEN"] = issue_token(env)
+        return
     admin_url = DB_URL.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -86,7 +93,11 @@ def prepare_database(env: dict[str, str]) -> None:
     ):
         print("manage.py", *cmd, flush=True)
         subprocess.run([PY, "manage.py", *cmd], cwd=ROOT, env=env, check=True)
-    token = subprocess.run(
+    env["BENCH_TOKEN"] = issue_token(env)
+
+
+def issue_token(env: dict[str, str]) -> str:
+    return subprocess.run(
         [PY, "manage.py", "issue_token", "chancellery"],
         cwd=ROOT,
         env=env,
@@ -94,7 +105,6 @@ def prepare_database(env: dict[str, str]) -> None:
         capture_output=True,
         text=True,
     ).stdout.split()[-1]
-    env["BENCH_TOKEN"] = token
 
 
 def check_numbers() -> str:
@@ -203,6 +213,8 @@ def main() -> None:
             f"{'scenario (connections)':55} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
         )
         for scenario in SCENARIOS:
+            if ONLY and not any(w in scenario.name.lower() for w in ONLY):
+                continue
             s = run_scenario(wrk, base, scenario, env)
             errors = int(s.get("non_2xx", 0) + s.get("socket_errors", 0))
             print(

@@ -78,11 +78,22 @@ wrk.path = "/api/v1/appeals-control"
 REGISTER = Scenario(
     name="register appeal, public form (POST /api/v1/appeals)",
     lua="""
+math.randomseed(11)
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.path = "/api/v1/appeals"
-wrk.body = '{"channel":"web","kind":"complaint","applicant":{"type":"individual","last_name":"Иванов","first_name":"Иван","email":"ivan@example.kz","phone":"+77011234567"},"text":"Прошу сделать перерасчёт начислений за горячую воду за октябрь, показания передавал вовремя."}'
+local texts = {
+  "Прошу сделать перерасчёт начислений за горячую воду за октябрь, показания передавал вовремя.",
+  "Счёт за электроэнергию пришёл на чужое имя, прошу переоформить лицевой счёт на меня.",
+  "Жылу үшін төлем екі рет есептелген, қайта есептеуді сұраймын.",
+}
+request = function()
+  local n = math.random(1, 200000)
+  local body = string.format('{"channel":"web","kind":"complaint","applicant":{"type":"individual","last_name":"Иванов","first_name":"Иван","email":"user%d@example.kz","phone":"+7701%07d"},"text":"%s"}', n, n, texts[math.random(1, #texts)])
+  return wrk.format(nil, nil, nil, body)
+end
 """,
 )
+
 
 SCENARIOS: list[Scenario] = [DEADLINE, CALENDAR_DAY, JOURNAL, CONTROL, REGISTER]

@@ -74,7 +74,10 @@ class AppealQuerySet(models.QuerySet["Appeal"]):
 
 
 class Appeal(models.Model):
-    incoming_number = models.CharField(_("incoming number"), max_length=20, unique=True)
+    # Every index is written on every registration: foreign keys that no list filters on
+    # (topic, office, decided_by) or that a composite index leads with (department) have
+    # none of their own; deleting a topic or an office is rare and may scan.
+    incoming_number = models.CharField(_("incoming number"), max_length=20)
     year = models.PositiveSmallIntegerField(_("year"))
     seq = models.PositiveIntegerField(_("number in the year"))
     access_code = models.CharField(_("access code"), max_length=16)
@@ -88,6 +91,7 @@ class Appeal(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="appeals",
+        db_index=False,
     )
     suggested_topic = models.ForeignKey(
         Topic,
@@ -96,9 +100,15 @@ class Appeal(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("suggested topic"),
+        db_index=False,
     )
     office = models.ForeignKey(
-        Office, verbose_name=_("office"), null=True, blank=True, on_delete=models.PROTECT
+        Office,
+        verbose_name=_("office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
     )
 
     applicant_type = models.CharField(_("applicant"), max_length=16, choices=ApplicantType.choices)
@@ -147,6 +157,7 @@ class Appeal(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("decided by"),
+        db_index=False,
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     state_body = models.CharField(_("state body"), max_length=300, blank=True)
@@ -159,7 +170,12 @@ class Appeal(models.Model):
     )
 
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     executor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -193,13 +209,24 @@ class Appeal(models.Model):
         ordering = ["-year", "-seq"]
         constraints = [
             models.UniqueConstraint(fields=["year", "seq"], name="appeal_number_per_year"),
+            # A constraint, not unique=True: that would add a second (LIKE) index, and every
+            # index is paid for on every registration.
+            models.UniqueConstraint(fields=["incoming_number"], name="appeal_incoming_number"),
         ]
         indexes = [
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["department", "status", "due_date"]),
             models.Index(fields=["email", "registered_at"], name="appeal_email"),
             models.Index(fields=["phone", "registered_at"], name="appeal_phone"),
-            models.Index(fields=["org_name", "registered_at"], name="appeal_org"),
+            # The repeat check (C-6) looks only at answered appeals of the same contact.
+            *(
+                models.Index(
+                    fields=[f],
+                    name=f"appeal_answered_{f}",
+                    condition=models.Q(status="answered"),
+                )
+                for f in ("email", "phone", "org_name")
+            ),
             # The control view (D-4): small partial indexes for its rare-row sections.
             models.Index(fields=["status", "registered_at"], name="appeal_status_registered"),
             models.Index(
@@ -236,7 +263,7 @@ class Appeal(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"appeals/{instance.appeal.year}/{instance.appeal.seq}/{instance.sha256[:16]}"
+    return f"appeals/{instance.appeal.year}/{instance.appeal_id}/{instance.sha256[:16]}"
 
 
 class Attachment(models.Model):

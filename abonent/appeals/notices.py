@@ -34,6 +34,16 @@ def _queue(
 
 
 def queue_receipt(appeal: Appeal) -> None:
+    """Queue the receipt (K-4) in the registering transaction as one task that writes the
+    mail from the committed appeal: the request stays short (services.register_appeal
+    queues it before the appeal has its number) and a rolled-back registration sends
+    nothing."""
+    from abonent.appeals.tasks import send_receipt
+
+    send_receipt.enqueue(appeal_id=appeal.pk)
+
+
+def write_receipt(appeal: Appeal) -> None:
     with translation.override(appeal.language):
         _queue(
             appeal,

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +28,7 @@ from abonent.appeals.codes import (
 from abonent.appeals.models import Answer, Appeal, JournalCounter, OutgoingCounter, Topic
 from abonent.core import audit
 from abonent.core.errors import DomainError, InvalidInput
+from abonent.core.lib.snapshot import Snapshot
 from abonent.core.lib.transitions import TransitionMap
 from abonent.core.models import Department, Office
 from abonent.workdays import terms
@@ -110,45 +110,51 @@ class AppealInput:
 
 
 def _next_number(counter: type[JournalCounter] | type[OutgoingCounter], year: int) -> int:
-    """Take the next number of the year in one statement. The row lock it takes serialises
-    concurrent registrations until commit; a rolled-back registration rolls its number back
-    too, so numbers stay gapless."""
+    """Take the next number of the year in one statement (an upsert, so the first number of
+    a year needs no separate step). The row lock it takes serialises concurrent
+    registrations until commit; a rolled-back registration rolls its number back too, so
+    numbers stay gapless."""
     table = connection.ops.quote_name(counter._meta.db_table)
-    sql = f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last"  # noqa: S608
+    sql = (
+        f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608
+        f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [year])
         row = cursor.fetchone()
-        if row is None:
-            counter.objects.get_or_create(year=year)
-            cursor.execute(sql, [year])
-            row = cursor.fetchone()
     return int(row[0])
 
 
 def _earlier_answered(data: AppealInput) -> dict[int, str]:
     """Answered appeals of the same applicant, found by contact (e-mail, phone) or by the
-    organisation's name — a surname alone would match namesakes."""
-    cond = Q()
-    if data.email:
-        cond |= Q(email=data.email)
-    if data.phone:
-        cond |= Q(phone=data.phone)
-    if data.org_name:
-        cond |= Q(org_name=data.org_name)
-    if not cond:
+    organisation's name — a surname alone would match namesakes. Plain SQL: it runs on
+    every registration, and the partial indexes (status = 'answered') need the literal."""
+    pairs = [("email", data.email), ("phone", data.phone), ("org_name", data.org_name)]
+    used = [(column, value) for column, value in pairs if value]
+    if not used:
         return {}
-    rows = (
-        Appeal.objects.filter(cond, status=Status.ANSWERED)
-        .order_by("-registered_at")
-        .values_list("pk", "text")[:20]
+    table = connection.ops.quote_name(Appeal._meta.db_table)
+    where = " OR ".join(f"{column} = %s" for column, _ in used)
+    sql = (
+        f"SELECT id, text FROM {table} WHERE status = '{Status.ANSWERED.value}' "  # noqa: S608
+        f"AND ({where}) ORDER BY registered_at DESC LIMIT 20"
     )
-    return dict(rows)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for _, value in used])
+        return {int(pk): str(text) for pk, text in cursor.fetchall()}
+
+
+def _load_topics(_: None) -> dict[int, Topic]:
+    return {t.number: t for t in Topic.objects.all()}
+
+
+_topics: Snapshot[None, dict[int, Topic]] = Snapshot(_load_topics, watch=(Topic,))
 
 
 def _topic_suggestion(text: str) -> Topic | None:
-    topics = list(Topic.objects.all())
-    number = rules.suggest_topic(text, {t.number: t.keywords.splitlines() for t in topics})
-    return next((t for t in topics if t.number == number), None)
+    topics = _topics.get(None)
+    number = rules.suggest_topic(text, {n: t.keywords.splitlines() for n, t in topics.items()})
+    return topics.get(number) if number is not None else None
 
 
 def _check_input(data: AppealInput, now: datetime) -> None:
@@ -170,7 +176,11 @@ def _check_input(data: AppealInput, now: datetime) -> None:
 @transaction.atomic
 def register_appeal(*, data: AppealInput, actor: Any) -> Appeal:
     """Register what arrived (K-3): number, registration date (АППК art. 64 p. 3), term
-    (D-1/D-2), language (W-6), the rules' admissibility suggestion (C-5, C-6), topic (C-2)."""
+    (D-1/D-2), language (W-6), the rules' admissibility suggestion (C-5, C-6), topic (C-2).
+
+    The incoming number is taken as late as possible: the year's counter row stays locked
+    until the commit, so concurrent registrations queue only for the insert of the appeal,
+    its audit entry and the commit, not for the checks and the receipt before them."""
     now = timezone.now()
     _check_input(data, now)
     data.email = data.email.strip().lower()
@@ -204,7 +214,7 @@ def register_appeal(*, data: AppealInput, actor: Any) -> Appeal:
     detected = rules.detect_language(data.text)
     topic = None
     if data.topic is not None:
-        topic = Topic.objects.filter(number=data.topic).first()
+        topic = _topics.get(None).get(data.topic)
         if topic is None:
             raise InvalidInput(
                 _("Unknown topic."), code="unknown_topic", fields={"topic": [_("Choose 1 to 6.")]}
@@ -220,13 +230,9 @@ def register_appeal(*, data: AppealInput, actor: Any) -> Appeal:
             )
     year = registered_on.year
     suggested_topic = _topic_suggestion(data.text) if topic is None else topic
-    # The number last: its row lock is then held only for the inserts and the commit.
-    seq = _next_number(JournalCounter, year)
     user = actor if getattr(actor, "is_authenticated", False) else None
-    appeal = Appeal.objects.create(
-        incoming_number=f"{year}-{seq:06d}",
+    appeal = Appeal(
         year=year,
-        seq=seq,
         access_code="".join(secrets.choice(ACCESS_ALPHABET) for _ in range(8)),
         channel=data.channel,
         kind=data.kind,
@@ -259,6 +265,14 @@ def register_appeal(*, data: AppealInput, actor: Any) -> Appeal:
         due_date=term.due,
         due_date_unadjusted=term.unadjusted_due,
     )
+    reserved = _reserve_id(appeal)
+    if reserved and appeal.email:
+        notices.queue_receipt(appeal)  # refers to the id only: before the number's lock
+    appeal.seq = _next_number(JournalCounter, year)
+    appeal.incoming_number = format_number(year, appeal.seq)
+    appeal.save(force_insert=True)
+    if not reserved and appeal.email:
+        notices.queue_receipt(appeal)
     if suggestion.related:
         appeal.related.set(suggestion.related)
     for upload in data.attachments:
@@ -279,9 +293,25 @@ def register_appeal(*, data: AppealInput, actor: Any) -> Appeal:
             "suggested_reasons": appeal.suggested_reasons,
         },
     )
-    if appeal.email:
-        notices.queue_receipt(appeal)
     return appeal
+
+
+def _reserve_id(appeal: Appeal) -> bool:
+    """On PostgreSQL take the appeal's id from its sequence before the insert, so work that
+    only needs the id is done before the journal counter is locked. (SQLite serialises
+    writers anyway.)"""
+    if connection.vendor != "postgresql":
+        return False
+    table = Appeal._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+        appeal.pk = int(cursor.fetchone()[0])
+    return True
+
+
+def format_number(year: int, seq: int) -> str:
+    """The incoming number: no "/", the year, then the sequence number in the year."""
+    return f"{year}-{seq:06d}"
 
 
 def _locked(appeal: Appeal) -> Appeal:

@@ -5,8 +5,10 @@ from datetime import date
 import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
+from django_tasks_db.models import DBTaskResult
 
 from abonent.appeals.models import Appeal, JournalCounter
+from abonent.appeals.tasks import send_receipt
 from abonent.appeals.tests.helpers import PERSON, TEXT, appeal_body, post
 from abonent.core.models import AuditEntry
 from abonent.notify.models import OutgoingMessage
@@ -27,8 +29,14 @@ def test_the_public_form_registers_with_number_terms_and_code(demo: None, client
     assert body["admissibility"] == {"decision": "accepted", "reasons": []}
     assert appeal.registered_by is None and appeal.channel == "web"
     # the receipt goes by e-mail, with its PDF, in the appeal's language
+    # a task in the registering transaction writes it from the numbered appeal
+    [queued] = DBTaskResult.objects.filter(task_path__endswith="send_receipt")
+    assert queued.args_kwargs["kwargs"] == {"appeal_id": appeal.pk}
+    send_receipt.call(appeal_id=appeal.pk)
     msg = OutgoingMessage.objects.get()
-    assert msg.to == "ivan@example.kz" and appeal.incoming_number in msg.subject
+    assert msg.to == "ivan@example.kz" and msg.language == "ru"
+    assert msg.subject == f"Ваше обращение зарегистрировано под № {appeal.incoming_number}"
+    assert appeal.access_code in msg.body and appeal.due_date.strftime("%d.%m.%Y") in msg.body
     assert msg.attachments == [
         {"render": "abonent.appeals.documents.receipt_attachment", "id": appeal.pk}
     ]
@@ -167,7 +175,9 @@ def test_kazakh_appeals_are_detected_and_kept_in_kazakh(demo: None, client: Clie
         appeal_body(text="Қазан айындағы ыстық су үшін есептеуді қайта қарауды сұраймын."),
     )
     assert r.json()["language"] == "kk"
-    assert OutgoingMessage.objects.get().language == "kk"
+    send_receipt.call(appeal_id=r.json()["id"])
+    msg = OutgoingMessage.objects.get()
+    assert msg.language == "kk" and msg.subject.startswith("Сіздің өтінішіңіз")
 
 
 def test_an_executor_cannot_register_by_post(demo: None, client: Client, token_for) -> None:
@@ -229,10 +239,14 @@ def test_the_receipt_reaches_the_applicant_with_its_pdf(demo: None, client: Clie
     inbox, _ = smtp
     r = post(client, "/api/v1/appeals", appeal_body())
     call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
-    assert OutgoingMessage.objects.get().status == "sent"
+    msg = OutgoingMessage.objects.get()
+    number = r.json()["incoming_number"]
+    assert msg.status == "sent"
+    assert msg.subject == f"Ваше обращение зарегистрировано под № {number}"
     [envelope] = inbox.messages
     assert envelope.mail_from == "webmaster@aesbyt.kz"
     parsed = message_from_bytes(envelope.content)
+    assert number in parsed.get_payload(0).get_payload(decode=True).decode()
     pdfs = [p for p in parsed.walk() if p.get_content_type() == "application/pdf"]
     assert pdfs[0].get_filename() == f"receipt-{r.json()['incoming_number']}.pdf"
     assert pdfs[0].get_payload(decode=True).startswith(b"%PDF")

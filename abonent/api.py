@@ -13,6 +13,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from abonent.appeals.api import router as appeals_router
+from abonent.appeals.book.api import router as book_router
+from abonent.appeals.boxes.api import router as boxes_router
+from abonent.appeals.reception.api import router as reception_router
 from abonent.core.api import router as core_router
 from abonent.core.auth import TokenAuth
 from abonent.core.errors import DomainError
@@ -77,3 +80,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/calendar", calendar_router, tags=["calendar"])
 api.add_router("", core_router, tags=["staff"])
 api.add_router("", appeals_router, tags=["appeals"])
+api.add_router("/book", book_router, tags=["complaint book"])
+api.add_router("/boxes", boxes_router, tags=["service-centre boxes"])
+api.add_router("/reception", reception_router, tags=["personal reception"])

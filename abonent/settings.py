@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "abonent.workdays",
     "abonent.notify",
     "abonent.appeals",
+    "abonent.appeals.book",
+    "abonent.appeals.boxes",
+    "abonent.appeals.reception",
 ]
 
 MIDDLEWARE = [

@@ -16,4 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("abonent.appeals.urls")),
+    path("", include("abonent.appeals.book.urls")),
+    path("", include("abonent.appeals.boxes.urls")),
+    path("", include("abonent.appeals.reception.urls")),
 ]

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from abonent.appeals import book, boxes, reception
 from abonent.appeals.demo import load_topics
 from abonent.core.demo import load_demo
 
@@ -17,6 +19,8 @@ class Command(BaseCommand):
             raise CommandError("Demo data with the password 'demo' is refused in production mode.")
         created = load_demo()
         load_topics()
+        for app in (book, boxes, reception):
+            import_module(f"{app.__name__}.demo").load_demo()
         self.stdout.write(
             f"Demo data ready ({created['offices']} offices and {created['users']} users created; "
             "existing rows kept)."

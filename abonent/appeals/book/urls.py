@@ -1,0 +1,9 @@
+"""Pages: The complaint and suggestion book (B-1..B-8)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+app_name = "book"
+
+urlpatterns: list[URLPattern] = []

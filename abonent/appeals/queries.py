@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any, cast
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import CharField, Q, Value
 from django.utils import timezone
 from ninja import Field, Schema
 
@@ -136,32 +138,56 @@ class ControlView:
 
 def control_view(user: Any, *, limit: int = 50) -> ControlView:
     """D-4: what is due today, in the next 3 working days, overdue, extended; plus anonymous
-    reports of crimes waiting to be forwarded and extension notices still to send."""
+    reports of crimes waiting to be forwarded and extension notices still to send.
+
+    Two queries whatever the page size: the ids of every section in one UNION ALL of small
+    ordered index scans (one per section, on SQLite which cannot order inside a compound
+    query), then their rows in one query."""
     today = timezone.localdate()
-    cal = get_calendar(around=today)
-    soon = cal.add_working_days(today, 3)
-    base = (
-        access.visible_appeals(user)
-        .filter(status__in=list(OPEN_STATUSES))
+    soon = get_calendar(around=today).add_working_days(today, 3)
+    base = access.visible_appeals(user).filter(status__in=list(OPEN_STATUSES))
+    sections: dict[str, tuple[AppealQuerySet, tuple[str, ...]]] = {
+        "forward_now": (
+            base.filter(status=Status.REGISTERED, suggested_decision="forwarded"),
+            ("registered_at",),
+        ),
+        "overdue": (base.filter(due_date__lt=today), ("due_date", "seq")),
+        "due_today": (base.filter(due_date=today), ("seq",)),
+        "due_soon": (base.filter(due_date__gt=today, due_date__lte=soon), ("due_date", "seq")),
+        "extended": (base.filter(extension_days__isnull=False), ("due_date",)),
+        "notices_pending": (
+            base.filter(extension_days__isnull=False, extension_notice_sent_at__isnull=True),
+            ("extension_notice_due",),
+        ),
+        "undecided": (base.filter(status=Status.REGISTERED), ("registered_at",)),
+    }
+    keys = ("registered_at", "due_date", "seq", "extension_notice_due")
+    parts = [
+        qs.order_by(*order)
+        .annotate(section=Value(name, output_field=CharField()))
+        .values_list("section", "id", *keys)[:limit]
+        for name, (qs, order) in sections.items()
+    ]
+    if connection.features.supports_slicing_ordering_in_compound:
+        found = list(parts[0].union(*parts[1:], all=True).order_by())
+    else:
+        found = [row for part in parts for row in part]
+    rows = {
+        a.pk: a
+        for a in Appeal.objects.filter(pk__in={row[1] for row in found})
         .select_related("department", "executor")
         .only(*ROW_FIELDS)
-    )
-    return ControlView(
-        forward_now=list(
-            base.filter(status=Status.REGISTERED, suggested_decision="forwarded").order_by(
-                "registered_at"
-            )[:limit]
-        ),
-        overdue=list(base.filter(due_date__lt=today).order_by("due_date", "seq")[:limit]),
-        due_today=list(base.filter(due_date=today).order_by("seq")[:limit]),
-        due_soon=list(
-            base.filter(due_date__gt=today, due_date__lte=soon).order_by("due_date", "seq")[:limit]
-        ),
-        extended=list(base.filter(extension_days__isnull=False).order_by("due_date")[:limit]),
-        notices_pending=list(
-            base.filter(
-                extension_days__isnull=False, extension_notice_sent_at__isnull=True
-            ).order_by("extension_notice_due")[:limit]
-        ),
-        undecided=list(base.filter(status=Status.REGISTERED).order_by("registered_at")[:limit]),
-    )
+    }
+    ids: dict[str, list[tuple[Any, ...]]] = {name: [] for name in sections}
+    for section, pk, *values in found:
+        ids[section].append((pk, dict(zip(keys, values, strict=True))))
+    listed: dict[str, list[Appeal]] = {}
+    for name, (_qs, order) in sections.items():
+        # UNION ALL does not promise to keep each part's order: sort again by its keys.
+        entries = sorted(ids[name], key=partial(_sort_key, order))
+        listed[name] = [rows[pk] for pk, _values in entries if pk in rows]
+    return ControlView(**listed)
+
+
+def _sort_key(order: tuple[str, ...], entry: tuple[Any, dict[str, Any]]) -> tuple[Any, ...]:
+    return tuple((entry[1][k] is None, entry[1][k]) for k in order)

@@ -351,3 +351,30 @@ def test_mail_for_a_refused_registration_is_never_queued(client: Client, staff) 
     assert (r.status_code, r.json()["code"]) == (422, "unknown_office")
     assert OutgoingMessage.objects.count() == 0
     assert Appeal.objects.count() == 0
+
+
+def test_the_control_view_costs_the_same_queries_whatever_its_size(
+    client: Client, staff, django_assert_max_num_queries
+) -> None:
+    """D-4: the control view reads its seven sections in one query (one per section where
+    the database cannot order inside a UNION ALL) and their rows in one more."""
+    from django.db import connection
+
+    tok = staff["chancellery"]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {tok}"}
+    client.get("/api/v1/appeals-control", **auth)  # warm the per-process calendar
+    sections = 1 if connection.features.supports_slicing_ordering_in_compound else 7
+    cap = 2 + sections + 1  # the token and its roles, the sections, the rows
+    with django_assert_max_num_queries(cap):
+        empty = client.get("/api/v1/appeals-control", **auth).json()
+    assert all(rows == [] for rows in empty.values())
+    for _ in range(6):
+        _register(client, tok)
+    with django_assert_max_num_queries(cap):
+        full = client.get("/api/v1/appeals-control", {"limit": 100}, **auth).json()
+    with django_assert_max_num_queries(cap):
+        two = client.get("/api/v1/appeals-control", {"limit": 2}, **auth).json()
+    # undecided: oldest first, and the limit applies per section
+    numbers = [r["incoming_number"] for r in full["undecided"]]
+    assert numbers == sorted(numbers) and len(numbers) == 6
+    assert [r["incoming_number"] for r in two["undecided"]] == numbers[:2]

@@ -54,6 +54,9 @@ ACTIONS: dict[str, Promise] = {
     "appeal.extended": gettext_lazy("Term extended"),
     "appeal.extension_notice_sent": gettext_lazy("Extension notice sent"),
     "appeal.answered": gettext_lazy("Answer registered"),
+    "reception.booked": gettext_lazy("Signed up for a personal reception"),
+    "reception.cancelled": gettext_lazy("Personal reception cancelled"),
+    "reception.outcome": gettext_lazy("Outcome of the personal reception recorded"),
 }
 CONTROL_SECTIONS: list[tuple[str, Promise]] = [
     ("forward_now", gettext_lazy("Forward now: anonymous reports of a crime or a threat")),
@@ -315,6 +318,8 @@ def _visible(request: HttpRequest, pk: int) -> Appeal:
         "registered_by",
         "decided_by",
         "answer",
+        "book_entry",
+        "box_item__collection",
     )
     return get_object_or_404(qs, pk=pk)
 

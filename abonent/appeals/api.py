@@ -102,6 +102,25 @@ def _admissibility(a: Appeal) -> AdmissibilityOut:
     return AdmissibilityOut(decision=a.suggested_decision, reasons=list(a.suggested_reasons))
 
 
+def applicant_input(a: ApplicantIn, *, email: str, phone: str, **rest: Any) -> services.AppealInput:
+    """The registry's input from an applicant block whose contacts are already cleaned;
+    ``rest`` are the other AppealInput fields (channel, kind, text, …)."""
+    return services.AppealInput(
+        applicant_type=a.type,
+        last_name=a.last_name.strip(),
+        first_name=a.first_name.strip(),
+        patronymic=a.patronymic.strip(),
+        org_name=a.org_name.strip(),
+        outgoing_number=a.outgoing_number.strip(),
+        outgoing_date=a.outgoing_date,
+        signed=a.signed,
+        postal_address=a.postal_address.strip(),
+        phone=phone,
+        email=email,
+        **rest,
+    )
+
+
 def _clean_contacts(app: ApplicantIn) -> tuple[str, str]:
     fields: dict[str, list[str]] = {}
     email = app.email.strip()
@@ -164,22 +183,13 @@ def create_appeal(request: HttpRequest, body: AppealIn) -> Status[AppealCreated]
             )
         limit_request(request, "appeal-form", limit=20, window_seconds=3600)
         _require_public_fields(body, email, phone)
-    a = body.applicant
-    data = services.AppealInput(
+    data = applicant_input(
+        body.applicant,
+        email=email,
+        phone=phone,
         channel=body.channel,
         kind=body.kind,
         text=body.text,
-        applicant_type=a.type,
-        last_name=a.last_name.strip(),
-        first_name=a.first_name.strip(),
-        patronymic=a.patronymic.strip(),
-        org_name=a.org_name.strip(),
-        outgoing_number=a.outgoing_number.strip(),
-        outgoing_date=a.outgoing_date,
-        signed=a.signed,
-        postal_address=a.postal_address.strip(),
-        phone=phone,
-        email=email,
         topic=body.topic,
         language=body.language,
         office=body.office,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -63,6 +65,14 @@ class YearCounter(models.Model):
 
 class JournalCounter(YearCounter):
     """Incoming numbers of the journal (K-3)."""
+
+
+def applicant_name(who: Any) -> str:
+    """How an applicant is named in lists: an organisation by its name, a person by surname,
+    name and patronymic. ``who`` has the K-2 fields (an appeal, a box item, …)."""
+    if who.applicant_type == ApplicantType.LEGAL_ENTITY:
+        return str(who.org_name)
+    return " ".join(p for p in [who.last_name, who.first_name, who.patronymic] if p)
 
 
 class AppealQuerySet(models.QuerySet["Appeal"]):
@@ -253,9 +263,7 @@ class Appeal(models.Model):
 
     @property
     def applicant_name(self) -> str:
-        if self.applicant_type == ApplicantType.LEGAL_ENTITY:
-            return self.org_name
-        return " ".join(p for p in [self.last_name, self.first_name, self.patronymic] if p)
+        return applicant_name(self)
 
     @property
     def is_open(self) -> bool:

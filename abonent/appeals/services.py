@@ -28,6 +28,7 @@ from abonent.appeals.codes import (
 from abonent.appeals.models import Answer, Appeal, JournalCounter, OutgoingCounter, Topic
 from abonent.core import audit
 from abonent.core.errors import DomainError, InvalidInput
+from abonent.core.lib.counters import next_number
 from abonent.core.lib.snapshot import Snapshot
 from abonent.core.lib.transitions import TransitionMap
 from abonent.core.models import Department, Office
@@ -107,22 +108,6 @@ class AppealInput:
     needs_external_info: bool = False
     attachments: list[Any] = field(default_factory=list)
     consent_version: str = ""  # the personal-data consent the applicant accepted (web form)
-
-
-def _next_number(counter: type[JournalCounter] | type[OutgoingCounter], year: int) -> int:
-    """Take the next number of the year in one statement (an upsert, so the first number of
-    a year needs no separate step). The row lock it takes serialises concurrent
-    registrations until commit; a rolled-back registration rolls its number back too, so
-    numbers stay gapless."""
-    table = connection.ops.quote_name(counter._meta.db_table)
-    sql = (
-        f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608
-        f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [year])
-        row = cursor.fetchone()
-    return int(row[0])
 
 
 def _earlier_answered(data: AppealInput) -> dict[int, str]:
@@ -268,7 +253,7 @@ def register_appeal(*, data: AppealInput, actor: Any) -> Appeal:
     reserved = _reserve_id(appeal)
     if reserved and appeal.email:
         notices.queue_receipt(appeal)  # refers to the id only: before the number's lock
-    appeal.seq = _next_number(JournalCounter, year)
+    appeal.seq = next_number(JournalCounter, year=year)
     appeal.incoming_number = format_number(year, appeal.seq)
     appeal.save(force_insert=True)
     if not reserved and appeal.email:
@@ -571,7 +556,7 @@ def register_answer(
     before = audit.snapshot(appeal, AUDITED)
     TRANSITIONS.check(appeal.status, Status.ANSWERED)
     today = timezone.localdate()
-    seq = _next_number(OutgoingCounter, today.year)
+    seq = next_number(OutgoingCounter, year=today.year)
     answer = Answer.objects.create(
         appeal=appeal,
         outgoing_number=f"OUT-{today.year}-{seq:06d}",

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,7 @@ from abonent.appeals.codes import ApplicantType, Channel, Kind
 from abonent.appeals.rules import normalise_phone
 from abonent.core import audit
 from abonent.core.errors import DomainError, Forbidden, InvalidInput
+from abonent.core.lib.counters import next_number
 from abonent.core.models import StaffProfile
 from abonent.workdays.calendar import TIMEZONE
 
@@ -111,20 +112,6 @@ def clean_entry(data: EntryInput) -> EntryInput:
     )
 
 
-def _next_number(book: ComplaintBook, year: int) -> int:
-    """The next entry number of the book in the year, in one upsert whose row lock holds
-    until commit (like the journal's counter): gapless, and rolled back with its entry."""
-    table = connection.ops.quote_name(BookCounter._meta.db_table)
-    sql = (
-        f"INSERT INTO {table} (book_id, year, last) VALUES (%s, %s, 1) "  # noqa: S608
-        f"ON CONFLICT (book_id, year) DO UPDATE SET last = {table}.last + 1 RETURNING last"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [book.pk, year])
-        row = cursor.fetchone()
-    return int(row[0])
-
-
 def _replayed(book: ComplaintBook, data: EntryInput) -> BookEntry | None:
     """The entry an earlier submission with the same one-time key created, if any. The key
     may only repeat the same submission: another text under it is refused (409)."""
@@ -193,7 +180,7 @@ def _create_entry(*, book: ComplaintBook, data: EntryInput, actor: Any) -> tuple
         book=book,
         appeal=appeal,
         year=year,
-        number=_next_number(book, year),
+        number=next_number(BookCounter, book_id=book.pk, year=year),
         source=data.source,
         typed_by=staff if data.source == Source.PAPER else None,
         written_at=written_at,

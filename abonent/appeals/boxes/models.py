@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from abonent.appeals.boxes import checklist
 from abonent.appeals.codes import ApplicantType, Kind, Language
-from abonent.appeals.models import Appeal, YearCounter
+from abonent.appeals.models import Appeal, YearCounter, applicant_name
 from abonent.core.models import Office
 
 
@@ -168,9 +168,7 @@ class BoxItem(models.Model):
 
     @property
     def applicant_name(self) -> str:
-        if self.applicant_type == ApplicantType.LEGAL_ENTITY:
-            return self.org_name
-        return " ".join(p for p in [self.last_name, self.first_name, self.patronymic] if p)
+        return applicant_name(self)
 
     @property
     def check_results(self) -> list[tuple[str, bool]]:

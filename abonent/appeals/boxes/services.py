@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,7 @@ from abonent.appeals.rules import normalise_phone
 from abonent.appeals.services import MAX_TEXT, AppealInput, register_appeal
 from abonent.core import audit
 from abonent.core.errors import DomainError, InvalidInput
+from abonent.core.lib.counters import next_number
 from abonent.core.models import Office
 from abonent.workdays.calendar import TIMEZONE
 
@@ -174,24 +175,6 @@ def incomplete_error(checks: dict[str, bool]) -> InvalidInput:
 # ---- numbers ---------------------------------------------------------------------------
 
 
-def _next_number(model: type[models.Model], keys: dict[str, Any]) -> int:
-    """The next number of a counter row, in one upsert; the row stays locked until commit,
-    and a rollback gives the number back, so numbers are gapless."""
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    cols = ", ".join(qn(k) for k in keys)
-    marks = ", ".join(["%s"] * len(keys))
-    sql = (
-        f"INSERT INTO {table} ({cols}, {qn('last')}) VALUES ({marks}, 1) "  # noqa: S608
-        f"ON CONFLICT ({cols}) DO UPDATE SET {qn('last')} = {table}.{qn('last')} + 1 "
-        f"RETURNING {qn('last')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(keys.values()))
-        row = cursor.fetchone()
-    return int(row[0])
-
-
 def box_number(office: Office, year: int, seq: int) -> str:
     return f"{office.code.upper()}-{year}-{seq:04d}"
 
@@ -230,7 +213,7 @@ def take_appeal(
     if not complete and not accept_incomplete:
         raise incomplete_error(checks)
     year = taken_at.astimezone(TIMEZONE).year
-    seq = _next_number(BoxCounter, {"office_id": office.pk, "year": year})
+    seq = next_number(BoxCounter, office_id=office.pk, year=year)
     item = BoxItem(
         office=office,
         year=year,
@@ -389,7 +372,7 @@ def collect_boxes(*, actor: Any, item_ids: Sequence[int] | None = None) -> Colle
     items = _locked_items(item_ids)
     now = timezone.now()
     year = now.astimezone(TIMEZONE).year
-    seq = _next_number(CollectionCounter, {"year": year})
+    seq = next_number(CollectionCounter, year=year)
     collection = Collection.objects.create(
         year=year,
         seq=seq,

@@ -17,7 +17,7 @@ from ninja.security import django_auth
 
 from abonent.appeals import access as appeal_access
 from abonent.appeals import services as appeal_services
-from abonent.appeals.api import ApplicantIn, _clean_contacts
+from abonent.appeals.api import ApplicantIn, _clean_contacts, applicant_input
 from abonent.appeals.codes import Channel, Kind, Outcome
 from abonent.appeals.models import Appeal
 from abonent.appeals.reception import access, notices, queries, services
@@ -305,22 +305,13 @@ def _caller_input(body: BookingIn) -> appeal_services.AppealInput:
             _("Please fill in the required fields."), code="missing_fields", fields=missing
         )
     email, phone = _clean_contacts(body.applicant)
-    a = body.applicant
-    return appeal_services.AppealInput(
+    return applicant_input(
+        body.applicant,
+        email=email,
+        phone=phone,
         channel=Channel.PERSONAL_RECEPTION,
         kind=str(body.kind),
         text=body.text,
-        applicant_type=a.type,
-        last_name=a.last_name.strip(),
-        first_name=a.first_name.strip(),
-        patronymic=a.patronymic.strip(),
-        org_name=a.org_name.strip(),
-        outgoing_number=a.outgoing_number.strip(),
-        outgoing_date=a.outgoing_date,
-        signed=a.signed,
-        postal_address=a.postal_address.strip(),
-        phone=phone,
-        email=email,
         topic=body.topic,
         language=body.language,
     )

@@ -224,7 +224,12 @@ class Appeal(models.Model):
             models.UniqueConstraint(fields=["incoming_number"], name="appeal_incoming_number"),
         ]
         indexes = [
-            models.Index(fields=["status", "due_date"]),
+            # The control view's due sections (D-4): open appeals in due-date order.
+            models.Index(
+                fields=["due_date", "seq"],
+                name="appeal_open_due",
+                condition=models.Q(status__in=["registered", "accepted", "assigned"]),
+            ),
             models.Index(fields=["department", "status", "due_date"]),
             models.Index(fields=["email", "registered_at"], name="appeal_email"),
             models.Index(fields=["phone", "registered_at"], name="appeal_phone"),

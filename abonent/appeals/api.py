@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +17,7 @@ from pydantic import BaseModel, field_validator
 
 from abonent.appeals import access, documents, services
 from abonent.appeals.codes import ApplicantType, Channel, Kind
-from abonent.appeals.models import Appeal
+from abonent.appeals.models import Appeal, applicant_name
 from abonent.appeals.queries import AppealFilter, journal_page
 from abonent.appeals.rules import normalise_phone
 from abonent.core.auth import TokenAuth
@@ -284,6 +285,25 @@ def _row(a: Appeal) -> dict[str, Any]:
         "extended": a.extension_days is not None,
         "suggested_decision": a.suggested_decision,
         "decision": a.decision,
+    }
+
+
+def _row_values(v: dict[str, Any]) -> dict[str, Any]:
+    """The same row from ``queries.ROW_VALUES``."""
+    return {
+        "id": v["id"],
+        "incoming_number": v["incoming_number"],
+        "registered_on": v["registered_on"],
+        "channel": v["channel"],
+        "kind": v["kind"],
+        "status": v["status"],
+        "applicant": applicant_name(SimpleNamespace(**v)),
+        "department": v["department__code"],
+        "executor": v["executor__username"],
+        "due_date": v["due_date"],
+        "extended": v["extension_days"] is not None,
+        "suggested_decision": v["suggested_decision"],
+        "decision": v["decision"],
     }
 
 
@@ -557,8 +577,8 @@ class ControlOut(BaseModel):
 @router.get("/appeals-control", response=ControlOut, auth=STAFF)
 def control(request: HttpRequest, limit: int = Query(20, ge=1, le=100)) -> dict[str, Any]:  # type: ignore[type-arg]
     """D-4: the Chancellery's control view."""
-    from abonent.appeals.queries import control_view
+    from abonent.appeals.queries import control_values
 
     access.require(access.can_manage(request.user))
-    view = control_view(request.user, limit=limit)
-    return {k: [_row(a) for a in getattr(view, k)] for k in ControlOut.model_fields}
+    view = control_values(request.user, limit=limit)
+    return {k: [_row_values(v) for v in getattr(view, k)] for k in ControlOut.model_fields}

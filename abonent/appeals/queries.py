@@ -126,17 +126,67 @@ def journal_page(user: Any, f: AppealFilter) -> Page:
 
 
 @dataclass
-class ControlView:
-    forward_now: list[Appeal]
-    overdue: list[Appeal]
-    due_today: list[Appeal]
-    due_soon: list[Appeal]
-    extended: list[Appeal]
-    notices_pending: list[Appeal]
-    undecided: list[Appeal]
+class ControlView[R]:
+    forward_now: list[R]
+    overdue: list[R]
+    due_today: list[R]
+    due_soon: list[R]
+    extended: list[R]
+    notices_pending: list[R]
+    undecided: list[R]
 
 
-def control_view(user: Any, *, limit: int = 50) -> ControlView:
+# What the API's control view shows of a row, read as plain values (no model instances).
+ROW_VALUES = (
+    "id",
+    "incoming_number",
+    "registered_on",
+    "channel",
+    "kind",
+    "status",
+    "applicant_type",
+    "last_name",
+    "first_name",
+    "patronymic",
+    "org_name",
+    "department__code",
+    "executor__username",
+    "due_date",
+    "extension_days",
+    "suggested_decision",
+    "decision",
+)
+
+
+def control_view(user: Any, *, limit: int = 50) -> ControlView[Appeal]:
+    """The control view with Appeal rows (for the page)."""
+    found = _control_ids(user, limit)
+    rows = {
+        a.pk: a
+        for a in Appeal.objects.filter(pk__in=found.pks)
+        .select_related("department", "executor")
+        .only(*ROW_FIELDS)
+    }
+    return ControlView(**found.pick(rows))
+
+
+def control_values(user: Any, *, limit: int = 50) -> ControlView[dict[str, Any]]:
+    """The control view with rows as ``ROW_VALUES`` dicts (for the API)."""
+    found = _control_ids(user, limit)
+    rows = {d["id"]: d for d in Appeal.objects.filter(pk__in=found.pks).values(*ROW_VALUES)}
+    return ControlView(**found.pick(rows))
+
+
+@dataclass
+class _Found:
+    pks: set[int]
+    ordered: dict[str, list[int]]
+
+    def pick[R](self, rows: dict[int, R]) -> dict[str, list[R]]:
+        return {name: [rows[pk] for pk in pks if pk in rows] for name, pks in self.ordered.items()}
+
+
+def _control_ids(user: Any, limit: int) -> _Found:
     """D-4: what is due today, in the next 3 working days, overdue, extended; plus anonymous
     reports of crimes waiting to be forwarded and extension notices still to send.
 
@@ -172,21 +222,15 @@ def control_view(user: Any, *, limit: int = 50) -> ControlView:
         found = list(parts[0].union(*parts[1:], all=True).order_by())
     else:
         found = [row for part in parts for row in part]
-    rows = {
-        a.pk: a
-        for a in Appeal.objects.filter(pk__in={row[1] for row in found})
-        .select_related("department", "executor")
-        .only(*ROW_FIELDS)
-    }
     ids: dict[str, list[tuple[Any, ...]]] = {name: [] for name in sections}
     for section, pk, *values in found:
         ids[section].append((pk, dict(zip(keys, values, strict=True))))
-    listed: dict[str, list[Appeal]] = {}
+    ordered: dict[str, list[int]] = {}
     for name, (_qs, order) in sections.items():
         # UNION ALL does not promise to keep each part's order: sort again by its keys.
         entries = sorted(ids[name], key=partial(_sort_key, order))
-        listed[name] = [rows[pk] for pk, _values in entries if pk in rows]
-    return ControlView(**listed)
+        ordered[name] = [pk for pk, _values in entries]
+    return _Found(pks={row[1] for row in found}, ordered=ordered)
 
 
 def _sort_key(order: tuple[str, ...], entry: tuple[Any, dict[str, Any]]) -> tuple[Any, ...]:

@@ -27,9 +27,11 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_snapshots() -> Iterator[None]:
     """A test's rolled-back rows must not outlive it in a per-process snapshot."""
+    from abonent.appeals import notices
     from abonent.core.lib.snapshot import Snapshot
 
     Snapshot.clear_all()
+    notices._RECEIPTS_RUN_AT[0] = 0.0  # no receipt task "ahead" from an earlier test
     yield
     Snapshot.clear_all()
 

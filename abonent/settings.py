@@ -184,6 +184,9 @@ ABONENT_RATE_LIMITS = envstr("ABONENT_RATE_LIMITS", "on").lower() != "off"
 # How long a server process keeps its copy of rarely edited tables (calendar overrides,
 # topics) before it reads them again; the process that edits them drops its copy at once.
 ABONENT_SNAPSHOT_SECONDS = envint("ABONENT_SNAPSHOT_SECONDS", 30, minimum=0)
+# Receipts (K-4) are written by one task per process and this many seconds (see
+# appeals.notices.queue_receipt); 0 gives every registration its own task.
+ABONENT_RECEIPT_DELAY_SECONDS = envint("ABONENT_RECEIPT_DELAY_SECONDS", 1, minimum=0)
 ABONENT_TRUSTED_PROXY_HOPS = envint("ABONENT_TRUSTED_PROXY_HOPS", 0, minimum=0)
 # The largest request body Django reads into memory (forms, JSON).
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024, minimum=1024)

@@ -138,6 +138,9 @@ class Appeal(models.Model):
         _("personal-data consent (text version)"), max_length=20, blank=True
     )
     consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    # The receipt mail (K-4) still to write: set in the registering transaction, cleared by
+    # the task that writes it (tasks.send_receipts).
+    receipt_pending = models.BooleanField(_("receipt mail pending"), default=False)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     language_detected = models.CharField(max_length=2, choices=Language.choices, blank=True)
 
@@ -241,6 +244,11 @@ class Appeal(models.Model):
                     condition=models.Q(status="answered"),
                 )
                 for f in ("email", "phone", "org_name")
+            ),
+            models.Index(
+                fields=["id"],
+                name="appeal_receipt_pending",
+                condition=models.Q(receipt_pending=True),
             ),
             # The control view (D-4): small partial indexes for its rare-row sections.
             models.Index(fields=["status", "registered_at"], name="appeal_status_registered"),

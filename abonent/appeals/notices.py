@@ -4,7 +4,11 @@ the answer with its PDF letter."""
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
+
 from django.conf import settings
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -33,14 +37,31 @@ def _queue(
     )
 
 
-def queue_receipt(appeal: Appeal) -> None:
-    """Queue the receipt (K-4) in the registering transaction as one task that writes the
-    mail from the committed appeal: the request stays short (services.register_appeal
-    queues it before the appeal has its number) and a rolled-back registration sends
-    nothing."""
-    from abonent.appeals.tasks import send_receipt
+def queue_receipt() -> None:
+    """After the registering transaction commits, make sure a ``send_receipts`` task will
+    run: it writes the receipt (K-4) of every appeal marked ``receipt_pending``. The mark is
+    in the appeal's own row, so a rolled-back registration sends nothing and a crash after
+    the commit loses nothing (the next task, or ``manage.py send_receipts``, finds it).
 
-    send_receipt.enqueue(appeal_id=appeal.pk)
+    One task per process and second serves all the registrations of that second: a task is
+    enqueued to run a second later, and while it is still ahead, registrations committed in
+    the meantime are already visible to it and enqueue nothing."""
+    transaction.on_commit(_wake_receipts)
+
+
+_RECEIPTS_RUN_AT = [0.0]  # when the last task this process enqueued is due (epoch seconds)
+SAFETY_MARGIN = 0.25
+
+
+def _wake_receipts() -> None:
+    from abonent.appeals.tasks import send_receipts
+
+    now = time.time()
+    if now < _RECEIPTS_RUN_AT[0] - SAFETY_MARGIN:
+        return
+    run_at = now + settings.ABONENT_RECEIPT_DELAY_SECONDS
+    send_receipts.using(run_after=datetime.fromtimestamp(run_at, tz=UTC)).enqueue()
+    _RECEIPTS_RUN_AT[0] = run_at
 
 
 def write_receipt(appeal: Appeal) -> None:

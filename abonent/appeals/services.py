@@ -250,14 +250,12 @@ def register_appeal(*, data: AppealInput, actor: Any) -> Appeal:
         due_date=term.due,
         due_date_unadjusted=term.unadjusted_due,
     )
-    reserved = _reserve_id(appeal)
-    if reserved and appeal.email:
-        notices.queue_receipt(appeal)  # refers to the id only: before the number's lock
+    appeal.receipt_pending = bool(appeal.email)
     appeal.seq = next_number(JournalCounter, year=year)
     appeal.incoming_number = format_number(year, appeal.seq)
     appeal.save(force_insert=True)
-    if not reserved and appeal.email:
-        notices.queue_receipt(appeal)
+    if appeal.receipt_pending:
+        notices.queue_receipt()
     if suggestion.related:
         appeal.related.set(suggestion.related)
     for upload in data.attachments:
@@ -279,19 +277,6 @@ def register_appeal(*, data: AppealInput, actor: Any) -> Appeal:
         },
     )
     return appeal
-
-
-def _reserve_id(appeal: Appeal) -> bool:
-    """On PostgreSQL take the appeal's id from its sequence before the insert, so work that
-    only needs the id is done before the journal counter is locked. (SQLite serialises
-    writers anyway.)"""
-    if connection.vendor != "postgresql":
-        return False
-    table = Appeal._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
-        appeal.pk = int(cursor.fetchone()[0])
-    return True
 
 
 def format_number(year: int, seq: int) -> str:

@@ -460,12 +460,12 @@ def test_mail_from_our_own_address_is_not_registered(demo: None) -> None:
 
 @pytest.mark.django_db
 def test_a_receipt_is_queued_to_the_sender(demo: None) -> None:
-    from abonent.appeals.tasks import send_receipt
+    from abonent.appeals.tasks import send_receipts
     from abonent.notify.models import OutgoingMessage
 
     appeal = ingest(russian_mail(days_ago(1)), mailbox="info@aesbyt.kz", actor=None)
     assert appeal is not None
-    send_receipt.call(appeal_id=appeal.pk)  # what the worker runs after the commit
+    send_receipts.call()  # what the worker runs after the commit
     assert OutgoingMessage.objects.get().to == "ivan.petrov@example.kz"
 
 

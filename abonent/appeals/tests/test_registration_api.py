@@ -1,6 +1,7 @@
 """POST /api/v1/appeals: public web form and staff intake (K-2..K-4, C-4..C-6, D-1, W-6)."""
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -8,7 +9,7 @@ from django.test import Client, override_settings
 from django_tasks_db.models import DBTaskResult
 
 from abonent.appeals.models import Appeal, JournalCounter
-from abonent.appeals.tasks import send_receipt
+from abonent.appeals.tasks import send_receipts
 from abonent.appeals.tests.helpers import PERSON, TEXT, appeal_body, post
 from abonent.core.models import AuditEntry
 from abonent.notify.models import OutgoingMessage
@@ -16,8 +17,11 @@ from abonent.notify.models import OutgoingMessage
 pytestmark = pytest.mark.django_db
 
 
-def test_the_public_form_registers_with_number_terms_and_code(demo: None, client: Client) -> None:
-    r = post(client, "/api/v1/appeals", appeal_body())
+def test_the_public_form_registers_with_number_terms_and_code(
+    demo: None, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        r = post(client, "/api/v1/appeals", appeal_body())
     assert r.status_code == 201
     body = r.json()
     appeal = Appeal.objects.get()
@@ -28,11 +32,15 @@ def test_the_public_form_registers_with_number_terms_and_code(demo: None, client
     assert len(body["access_code"]) == 8
     assert body["admissibility"] == {"decision": "accepted", "reasons": []}
     assert appeal.registered_by is None and appeal.channel == "web"
-    # the receipt goes by e-mail, with its PDF, in the appeal's language
-    # a task in the registering transaction writes it from the numbered appeal
-    [queued] = DBTaskResult.objects.filter(task_path__endswith="send_receipt")
-    assert queued.args_kwargs["kwargs"] == {"appeal_id": appeal.pk}
-    send_receipt.call(appeal_id=appeal.pk)
+    # the receipt goes by e-mail, with its PDF, in the appeal's language: the appeal is
+    # marked, and after the commit a task (due a second later) is queued to write it
+    assert appeal.receipt_pending
+    [queued] = DBTaskResult.objects.filter(task_path__endswith="send_receipts")
+    assert queued.run_after is not None and queued.run_after > queued.enqueued_at
+    assert send_receipts.call() == 1
+    assert send_receipts.call() == 0  # written once
+    appeal.refresh_from_db()
+    assert not appeal.receipt_pending
     msg = OutgoingMessage.objects.get()
     assert msg.to == "ivan@example.kz" and msg.language == "ru"
     assert msg.subject == f"Ваше обращение зарегистрировано под № {appeal.incoming_number}"
@@ -175,7 +183,7 @@ def test_kazakh_appeals_are_detected_and_kept_in_kazakh(demo: None, client: Clie
         appeal_body(text="Қазан айындағы ыстық су үшін есептеуді қайта қарауды сұраймын."),
     )
     assert r.json()["language"] == "kk"
-    send_receipt.call(appeal_id=r.json()["id"])
+    send_receipts.call()
     msg = OutgoingMessage.objects.get()
     assert msg.language == "kk" and msg.subject.startswith("Сіздің өтінішіңіз")
 
@@ -231,11 +239,14 @@ def test_html_in_fields_is_kept_as_text(demo: None, client: Client, token_for) -
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_receipt_reaches_the_applicant_with_its_pdf(demo: None, client: Client, smtp) -> None:
+def test_the_receipt_reaches_the_applicant_with_its_pdf(
+    demo: None, client: Client, smtp, settings: Any
+) -> None:
     from email import message_from_bytes
 
     from django.core.management import call_command
 
+    settings.ABONENT_RECEIPT_DELAY_SECONDS = 0  # the worker below runs what is due now
     inbox, _ = smtp
     r = post(client, "/api/v1/appeals", appeal_body())
     call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
@@ -250,3 +261,41 @@ def test_the_receipt_reaches_the_applicant_with_its_pdf(demo: None, client: Clie
     pdfs = [p for p in parsed.walk() if p.get_content_type() == "application/pdf"]
     assert pdfs[0].get_filename() == f"receipt-{r.json()['incoming_number']}.pdf"
     assert pdfs[0].get_payload(decode=True).startswith(b"%PDF")
+
+
+def test_one_receipt_task_serves_the_registrations_of_a_second(
+    demo: None,
+    client: Client,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """K-4 without a task per registration: a task due in a second sees every appeal
+    committed before it runs; a rolled-back registration is never marked."""
+    from abonent.appeals import notices
+
+    now = [1_900_000_000.0]
+    monkeypatch.setattr(notices.time, "time", lambda: now[0])
+    for step in (0.0, 0.5, 0.2):  # three registrations within the second
+        now[0] += step
+        with django_capture_on_commit_callbacks(execute=True):
+            assert post(client, "/api/v1/appeals", appeal_body()).status_code == 201
+    assert DBTaskResult.objects.filter(task_path__endswith="send_receipts").count() == 1
+    now[0] += 0.6  # the task is due within the safety margin: queue the next one
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, "/api/v1/appeals", appeal_body()).status_code == 201
+    assert DBTaskResult.objects.filter(task_path__endswith="send_receipts").count() == 2
+    assert send_receipts.call() == 4
+    assert OutgoingMessage.objects.count() == 4
+
+
+def test_the_safety_net_command_writes_what_is_pending(demo: None, client: Client) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    post(client, "/api/v1/appeals", appeal_body())  # its on-commit task never ran here
+    assert Appeal.objects.get().receipt_pending
+    out = StringIO()
+    call_command("send_receipts", stdout=out)
+    assert "1 receipt" in out.getvalue()
+    assert OutgoingMessage.objects.count() == 1

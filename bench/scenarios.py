@@ -93,6 +93,7 @@ request = function()
   return wrk.format(nil, nil, nil, body)
 end
 """,
+    connections=16,
 )
 
 

@@ -11,7 +11,14 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from abonent.core.lib.env import envbool, envint, envlist, envstr, parse_database_url
+from abonent.core.lib.env import (
+    envbool,
+    envint,
+    envlist,
+    envstr,
+    parse_database_url,
+    parse_rate_limits,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("ABONENT_VAR_DIR", str(BASE_DIR / "var")))
@@ -181,6 +188,8 @@ ABONENT_WEBMASTER_EMAIL = envstr("ABONENT_WEBMASTER_EMAIL", "webmaster@aesbyt.kz
 ABONENT_TERMS_POLICY = envstr("ABONENT_TERMS_POLICY", "procedure")
 # Rate limits on public endpoints and forms; "off" for benchmarks and acceptance runs.
 ABONENT_RATE_LIMITS = envstr("ABONENT_RATE_LIMITS", "on").lower() != "off"
+# Per-scope limits instead of the defaults in code, e.g. "book-entry=120/3600,appeal-form=40/3600".
+ABONENT_RATE_LIMIT_OVERRIDES = parse_rate_limits(envstr("ABONENT_RATE_LIMIT_OVERRIDES", ""))
 # How long a server process keeps its copy of rarely edited tables (calendar overrides,
 # topics) before it reads them again; the process that edits them drops its copy at once.
 ABONENT_SNAPSHOT_SECONDS = envint("ABONENT_SNAPSHOT_SECONDS", 30, minimum=0)

@@ -126,3 +126,23 @@ def parse_database_url(url: str, *, base_dir: Path) -> DatabaseUrl:
     raise ImproperlyConfigured(
         f"DATABASE_URL must start with sqlite:/// or postgres://, not {scheme or url!r}"
     )
+
+
+def parse_rate_limits(text: str) -> dict[str, tuple[int, int]]:
+    """``"scope=limit/seconds,scope2=limit/seconds"`` → ``{scope: (limit, seconds)}``."""
+    out: dict[str, tuple[int, int]] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        scope, _, rule = part.partition("=")
+        limit, _, seconds = rule.partition("/")
+        try:
+            parsed = (int(limit), int(seconds))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"ABONENT_RATE_LIMIT_OVERRIDES: {part!r} is not scope=limit/seconds"
+            ) from None
+        if not scope.strip() or parsed[0] < 1 or parsed[1] < 1:
+            raise ImproperlyConfigured(
+                f"ABONENT_RATE_LIMIT_OVERRIDES: {part!r} is not scope=limit/seconds"
+            )
+        out[scope.strip()] = parsed
+    return out

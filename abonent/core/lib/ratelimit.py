@@ -24,9 +24,15 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def hit(scope: str, key: str, *, limit: int, window_seconds: int) -> None:
-    """Count one request; raise RateLimited (429) once ``limit`` is passed in the window."""
+    """Count one request; raise RateLimited (429) once ``limit`` is passed in the window.
+    ``limit`` and ``window_seconds`` are the scope's defaults; the setting
+    ABONENT_RATE_LIMIT_OVERRIDES (env ``ABONENT_RATE_LIMIT_OVERRIDES="book-entry=120/3600"``)
+    changes them per scope, e.g. for a busy office's kiosk."""
     if not settings.ABONENT_RATE_LIMITS:
         return
+    limit, window_seconds = settings.ABONENT_RATE_LIMIT_OVERRIDES.get(
+        scope, (limit, window_seconds)
+    )
     bucket = int(time.time() // window_seconds)
     cache_key = f"rl:{scope}:{key}:{bucket}"
     added = cache.add(cache_key, 1, timeout=window_seconds + 1)

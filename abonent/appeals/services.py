@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -142,6 +142,10 @@ def _topic_suggestion(text: str) -> Topic | None:
     return topics.get(number) if number is not None else None
 
 
+# The working-day calendar starts in 2000; nothing older is registered.
+EARLIEST_RECEIPT = datetime(2000, 1, 2, tzinfo=UTC)
+
+
 def _check_input(data: AppealInput, now: datetime) -> None:
     errors: dict[str, list[str]] = {}
     if len(data.text) > MAX_TEXT:
@@ -151,6 +155,12 @@ def _check_input(data: AppealInput, now: datetime) -> None:
             _("The date of receipt cannot be in the future."),
             code="future_received_at",
             fields={"received_at": [_("Cannot be in the future.")]},
+        )
+    if data.received_at is not None and data.received_at < EARLIEST_RECEIPT:
+        raise InvalidInput(
+            _("The date of receipt is too far in the past."),
+            code="received_at_out_of_range",
+            fields={"received_at": [_("Give a date from 2000 on.")]},
         )
     if data.language not in (None, "", "ru", "kk"):
         errors["language"] = [_("Use kk or ru.")]

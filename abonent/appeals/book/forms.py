@@ -142,8 +142,13 @@ class PaperEntryForm(EntryForm):
 
     def written_at(self) -> datetime:
         cd = self.cleaned_data
-        moment = datetime.combine(cd["written_on"], cd.get("written_time") or time(9, 0))
-        return timezone.make_aware(moment, TIMEZONE)
+        moment = timezone.make_aware(
+            datetime.combine(cd["written_on"], cd.get("written_time") or time(9, 0)), TIMEZONE
+        )
+        now = timezone.now()
+        if cd.get("written_time") is None and cd["written_on"] == now.astimezone(TIMEZONE).date():
+            moment = min(moment, now)  # today's entry typed in before 09:00
+        return moment
 
     def entry_input(self, **extra: Any) -> services.EntryInput:
         return super().entry_input(

@@ -148,7 +148,13 @@ def submit_entry(*, book: ComplaintBook, data: EntryInput, actor: Any) -> tuple[
 @transaction.atomic
 def _create_entry(*, book: ComplaintBook, data: EntryInput, actor: Any) -> tuple[BookEntry, bool]:
     # The book's row lock serialises its entries, so a repeated key is found, not raced.
-    book = ComplaintBook.objects.select_for_update().select_related("office").get(pk=book.pk)
+    # of=self: locking the joined office row too would block (and could deadlock with)
+    # every other registration that names the office.
+    book = (
+        ComplaintBook.objects.select_for_update(of=("self",))
+        .select_related("office")
+        .get(pk=book.pk)
+    )
     existing = _replayed(book, data)
     if existing is not None:
         return existing, False

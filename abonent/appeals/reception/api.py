@@ -191,8 +191,19 @@ def _slot_row(row: queries.BoardSlot) -> dict[str, Any]:
     }
 
 
+BOARD_HORIZON_DAYS = 2 * 366
+
+
 def board_range(first: date | None, last: date | None) -> tuple[date, date]:
-    first = first or timezone.localdate()
+    today = timezone.localdate()
+    for day in (first, last):
+        if day is not None and abs((day - today).days) > BOARD_HORIZON_DAYS:
+            raise InvalidInput(
+                _("Choose dates within two years of today."),
+                code="invalid_period",
+                fields={"from" if day is first else "to": [str(day)]},
+            )
+    first = first or today
     last = last or first + timedelta(days=queries.FREE_SLOTS_DAYS - 1)
     if last < first or (last - first).days >= queries.MAX_BOARD_DAYS:
         raise InvalidInput(

@@ -299,3 +299,16 @@ def test_the_safety_net_command_writes_what_is_pending(demo: None, client: Clien
     call_command("send_receipts", stdout=out)
     assert "1 receipt" in out.getvalue()
     assert OutgoingMessage.objects.count() == 1
+
+
+def test_a_receipt_before_2000_is_refused(demo: None, client: Client, token_for: Any) -> None:
+    """Bad input: the working-day calendar starts in 2000; nothing is stored."""
+    for moment in ("1999-12-31T10:00:00+05:00", "0001-01-01T10:00:00+05:00"):
+        r = post(
+            client,
+            "/api/v1/appeals",
+            appeal_body(channel="post", received_at=moment),
+            token_for("chancellery"),
+        )
+        assert (r.status_code, r.json()["code"]) == (422, "received_at_out_of_range"), moment
+    assert not Appeal.objects.exists()

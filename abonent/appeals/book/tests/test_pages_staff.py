@@ -235,3 +235,36 @@ def test_the_printable_book_page_renders(books: None, client: Client) -> None:
     assert r["Content-Type"] == "application/pdf"
     assert r.content.startswith(b"%PDF")
     assert client.get("/staff/book/sc1/book.pdf?year=abc").status_code == 422
+
+
+def test_a_paper_entry_dated_before_the_calendar_is_refused_not_crashed(
+    books: None, client: Client
+) -> None:
+    """Bad input: a year the working-day calendar does not know gives 422, nothing stored."""
+    login(client, "operator")
+    for day in ("1999-12-31", "0001-01-01"):
+        page = client.get("/staff/book/sc1/new/").content.decode()
+        data = {"token": token_of(page), "written_on": day, "kind": "complaint", "text": TEXT}
+        r = client.post("/staff/book/sc1/new/", data)
+        assert r.status_code == 422, day
+    assert not BookEntry.objects.exists()
+
+
+def test_todays_paper_entry_without_a_time_is_not_in_the_future(
+    books: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typed in at 08:10 with the time left empty: received now, not at 09:00 (B-1)."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from abonent.appeals.book.forms import PaperEntryForm
+    from abonent.workdays.calendar import TIMEZONE
+
+    early = datetime(2026, 3, 2, 8, 10, tzinfo=TIMEZONE)
+    monkeypatch.setattr(timezone, "now", lambda: early)
+    form = PaperEntryForm(data={"written_on": "2026-03-02", "kind": "complaint", "text": TEXT})
+    form.cleaned_data = {"written_on": early.date(), "written_time": None}
+    assert form.written_at() == early
+    form.cleaned_data = {"written_on": datetime(2026, 2, 27).date(), "written_time": None}
+    assert form.written_at() == datetime(2026, 2, 27, 9, 0, tzinfo=TIMEZONE)

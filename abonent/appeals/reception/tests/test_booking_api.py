@@ -304,3 +304,10 @@ def test_cancel_needs_no_body(slot, written, post_json, client, bearer) -> None:
     r = client.post(f"{URL}/{b['id']}/cancel", content_type="application/json", **bearer("clerk"))
     assert r.status_code == 200, r.content
     assert Booking.objects.get().cancelled_at is not None
+
+
+def test_a_period_far_from_today_is_refused_not_crashed(demo, client, bearer) -> None:
+    """Bad input: dates at the end of the calendar give 422 invalid_period, not a 500."""
+    for query in ("from=9999-12-31", "from=9999-12-20&to=9999-12-31", "to=0001-01-02"):
+        r = client.get(f"/api/v1/reception/slots?{query}", **bearer("chancellery"))
+        assert (r.status_code, r.json()["code"]) == (422, "invalid_period"), query

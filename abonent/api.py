@@ -19,6 +19,7 @@ from abonent.appeals.reception.api import router as reception_router
 from abonent.core.api import router as core_router
 from abonent.core.auth import TokenAuth
 from abonent.core.errors import DomainError
+from abonent.equeue.api import router as queue_router
 from abonent.workdays.api import router as calendar_router
 
 api = NinjaAPI(
@@ -83,3 +84,4 @@ api.add_router("", appeals_router, tags=["appeals"])
 api.add_router("/book", book_router, tags=["complaint book"])
 api.add_router("/boxes", boxes_router, tags=["service-centre boxes"])
 api.add_router("/reception", reception_router, tags=["personal reception"])
+api.add_router("/queue", queue_router, tags=["electronic queue"])

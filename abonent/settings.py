@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "abonent.appeals.book",
     "abonent.appeals.boxes",
     "abonent.appeals.reception",
+    "abonent.equeue",
 ]
 
 MIDDLEWARE = [

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("abonent.appeals.book.urls")),
     path("", include("abonent.appeals.boxes.urls")),
     path("", include("abonent.appeals.reception.urls")),
+    path("", include("abonent.equeue.urls")),
 ]

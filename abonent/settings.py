@@ -197,6 +197,17 @@ ABONENT_SNAPSHOT_SECONDS = envint("ABONENT_SNAPSHOT_SECONDS", 30, minimum=0)
 # Receipts (K-4) are written by one task per process and this many seconds (see
 # appeals.notices.queue_receipt); 0 gives every registration its own task.
 ABONENT_RECEIPT_DELAY_SECONDS = envint("ABONENT_RECEIPT_DELAY_SECONDS", 1, minimum=0)
+# The electronic queue (Q-3..Q-5): no-show only this long after a call; after this many
+# priority calls in a row a regular ticket waiting this long goes next; the service time
+# assumed for waiting estimates until there is history.
+ABONENT_QUEUE_NO_SHOW_GRACE_SECONDS = envint("ABONENT_QUEUE_NO_SHOW_GRACE_SECONDS", 120, minimum=0)
+ABONENT_QUEUE_PRIORITY_STREAK = envint("ABONENT_QUEUE_PRIORITY_STREAK", 2, minimum=1)
+ABONENT_QUEUE_REGULAR_MAX_WAIT_MINUTES = envint(
+    "ABONENT_QUEUE_REGULAR_MAX_WAIT_MINUTES", 10, minimum=0
+)
+ABONENT_QUEUE_DEFAULT_SERVICE_MINUTES = envint(
+    "ABONENT_QUEUE_DEFAULT_SERVICE_MINUTES", 5, minimum=1
+)
 ABONENT_TRUSTED_PROXY_HOPS = envint("ABONENT_TRUSTED_PROXY_HOPS", 0, minimum=0)
 # The largest request body Django reads into memory (forms, JSON).
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024, minimum=1024)

@@ -1,0 +1,207 @@
+"""The electronic queue (Q-2..Q-6): tickets, their steps and disputes about redirections."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from abonent.core.models import Office, Service, Window
+
+
+class Status(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    CALLED = "called", _("Called")
+    SERVING = "serving", _("Being served")
+    DONE = "done", _("Done")
+    NO_SHOW = "no_show", _("Did not come")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Priority(models.TextChoices):
+    """Set only by a hall administrator (Q-3)."""
+
+    NONE = "none", _("No priority")
+    DISABILITY = "disability", _("Person with disability")
+    ELDERLY = "elderly", _("Elderly person")
+    PREGNANCY = "pregnancy", _("Pregnant woman")
+
+
+class Action(models.TextChoices):
+    ISSUED = "issued", _("Issued")
+    CALLED = "called", _("Called")
+    RECALLED = "recalled", _("Called again")
+    STARTED = "started", _("Service started")
+    FINISHED = "finished", _("Service finished")
+    NO_SHOW = "no_show", _("Did not come")
+    TRANSFERRED = "transferred", _("Redirected")
+    DISPUTED = "disputed", _("Redirection disputed")
+    RESOLVED = "resolved", _("Dispute resolved")
+
+
+class Decision(models.TextChoices):
+    KEEP = "keep", _("The redirection stands")
+    RETURN = "return", _("The ticket returns to the window that redirected it")
+
+
+class TicketCounter(models.Model):
+    """The last sequence number of a service's tickets on a day: restarts daily."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service", "day"], name="equeue_counter_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.day}: {self.last}"
+
+
+class Ticket(models.Model):
+    office = models.ForeignKey(
+        Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    day = models.DateField(_("day"))
+    seq = models.PositiveIntegerField(_("sequence number"))
+    number = models.CharField(_("number"), max_length=12)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.WAITING
+    )
+    priority = models.CharField(
+        _("priority"), max_length=16, choices=Priority.choices, default=Priority.NONE
+    )
+    window = models.ForeignKey(
+        Window,
+        verbose_name=_("window"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    # A redirection to one specific window (Q-5): only that window calls the ticket.
+    target_window = models.ForeignKey(
+        Window,
+        verbose_name=_("redirected to window"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    called_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("service started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    comment = models.TextField(_("comment for the next employee"), blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["issued_at", "id"]
+        constraints = [
+            # Not (service, seq): a redirected ticket keeps its number in another service.
+            models.UniqueConstraint(
+                fields=["office", "day", "number"], name="equeue_ticket_number_per_day"
+            )
+        ]
+        indexes = [models.Index(fields=["office", "day", "status"], name="equeue_waiting_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class TicketEvent(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("at"))
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    window = models.ForeignKey(
+        Window, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    from_service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_window = models.ForeignKey(
+        Window, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_window = models.ForeignKey(
+        Window, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Copied from the ticket at call time: the fairness rule reads the last calls only.
+    priority = models.CharField(max_length=16, choices=Priority.choices, default=Priority.NONE)
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["window", "action", "at"], name="equeue_event_call_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.action}"
+
+
+class Dispute(models.Model):
+    """A dispute about a redirection between windows, settled by the hall administrator
+    (Q-6)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="disputes")
+    transfer = models.ForeignKey(
+        TicketEvent, on_delete=models.PROTECT, related_name="+", verbose_name=_("redirection")
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    opened_at = models.DateTimeField(_("opened at"))
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        ordering = ["opened_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="equeue_one_open_dispute_per_ticket",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket} ({self.opened_at:%Y-%m-%d})"

@@ -1,0 +1,605 @@
+"""Writes of the electronic queue: one atomic function per action, each with an audit row
+and a TicketEvent (Q-2..Q-6).
+
+Fairness rule of ``call_next_ticket`` (Q-3, Q-5):
+1. A ticket redirected to this very window is called first (oldest issue time first).
+2. Otherwise priority tickets (disability, elderly, pregnancy) go before regular ones —
+   except that after ``QUEUE_PRIORITY_STREAK`` (default 2) priority calls in a row at this
+   window, if the oldest regular ticket has waited at least ``QUEUE_REGULAR_MAX_WAIT_MINUTES``
+   (default 10), that regular ticket is called next.
+3. Within a class, the oldest issue time first; a redirected ticket keeps its original issue
+   time, so a redirection never sends a consumer to the back of the line.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Avg, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from abonent.core import audit
+from abonent.core.auth import has_role
+from abonent.core.errors import DomainError, Forbidden, InvalidInput, InvalidTransition, NotFound
+from abonent.core.lib.counters import next_number
+from abonent.core.lib.transitions import TransitionMap
+from abonent.core.models import Office, Service, StaffProfile, Window
+from abonent.core.roles import Role
+from abonent.core.schedules import owner_status
+from abonent.equeue.models import (
+    Action,
+    Decision,
+    Dispute,
+    Priority,
+    Status,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+)
+
+TRANSITIONS = TransitionMap(
+    {
+        Status.WAITING: [Status.CALLED, Status.CANCELLED],
+        Status.CALLED: [Status.SERVING, Status.NO_SHOW, Status.WAITING],
+        Status.SERVING: [Status.DONE, Status.WAITING],
+    }
+)
+AUDITED = ["status", "service_id", "window_id", "target_window_id", "priority", "employee_id"]
+ACTIVE = (Status.WAITING, Status.CALLED, Status.SERVING)
+
+
+def no_show_grace() -> timedelta:
+    return timedelta(seconds=int(settings.ABONENT_QUEUE_NO_SHOW_GRACE_SECONDS))
+
+
+def priority_streak() -> int:
+    return int(settings.ABONENT_QUEUE_PRIORITY_STREAK)
+
+
+def regular_max_wait() -> timedelta:
+    return timedelta(minutes=int(settings.ABONENT_QUEUE_REGULAR_MAX_WAIT_MINUTES))
+
+
+def default_service_minutes() -> int:
+    return int(settings.ABONENT_QUEUE_DEFAULT_SERVICE_MINUTES)
+
+
+def now() -> datetime:
+    """The clock, in one place so tests can set it."""
+    return timezone.now()
+
+
+# ---------------------------------------------------------------- reads
+
+
+@dataclass(frozen=True)
+class Place:
+    position: int
+    estimated_wait_minutes: int
+
+
+def average_service_minutes(service: Service, at: datetime) -> float:
+    """Mean of the last week's finished services, or the default when there are none."""
+    duration = ExpressionWrapper(F("finished_at") - F("started_at"), output_field=DurationField())
+    avg = (
+        Ticket.objects.filter(
+            service=service,
+            status=Status.DONE,
+            started_at__isnull=False,
+            finished_at__gte=at - timedelta(days=7),
+        )
+        .annotate(d=duration)
+        .aggregate(m=Avg("d"))["m"]
+    )
+    if not avg:
+        return float(default_service_minutes())
+    return max(float(avg.total_seconds()) / 60, 1.0)
+
+
+def place_in_line(ticket: Ticket, at: datetime | None = None) -> Place:
+    """Position (1 = next) among waiting tickets of the same service, and the estimated
+    wait: tickets ahead × mean service time ÷ active windows of the service."""
+    at = at or now()
+    if ticket.status != Status.WAITING:
+        return Place(position=0, estimated_wait_minutes=0)
+    ahead = (
+        Ticket.objects.filter(service_id=ticket.service_id, day=ticket.day, status=Status.WAITING)
+        .filter(Q(issued_at__lt=ticket.issued_at) | Q(issued_at=ticket.issued_at, id__lt=ticket.pk))
+        .count()
+    )
+    windows = max(Window.objects.filter(services=ticket.service_id, is_active=True).count(), 1)
+    minutes = math.ceil(ahead * average_service_minutes(ticket.service, at) / windows)
+    return Place(position=ahead + 1, estimated_wait_minutes=minutes)
+
+
+def waiting_count(service: Service, at: datetime) -> int:
+    return Ticket.objects.filter(
+        service=service, day=timezone.localdate(at), status=Status.WAITING
+    ).count()
+
+
+# ---------------------------------------------------------------- permissions
+
+
+def _profile(actor: Any) -> StaffProfile | None:
+    pk = getattr(actor, "pk", None)
+    if pk is None:
+        return None
+    return StaffProfile.objects.filter(user_id=pk).first()
+
+
+def acting_window(actor: Any, window: Window) -> None:
+    """Only the employee seated at the window acts there; superusers anywhere."""
+    if getattr(actor, "is_superuser", False):
+        return
+    profile = _profile(actor)
+    if profile is None or profile.window_id != window.pk:
+        raise Forbidden(_("You do not work at this window."), code="not_your_window")
+
+
+def _own_ticket(actor: Any, ticket: Ticket) -> None:
+    if ticket.window_id is None:
+        raise DomainError(_("The ticket has not been called to a window."), code="not_called")
+    if getattr(actor, "is_superuser", False):
+        return
+    profile = _profile(actor)
+    if profile is None or profile.window_id is None:
+        raise Forbidden(_("You do not work at a window."), code="not_your_window")
+    if profile.window_id != ticket.window_id:
+        raise DomainError(_("The ticket is at another window."), code="other_window")
+
+
+def _is_hall_admin(actor: Any) -> bool:
+    return has_role(actor, Role.HALL_ADMIN)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _locked(ticket_id: int) -> Ticket:
+    found = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("service", "office")
+        .filter(pk=ticket_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("No such ticket."))
+    return found
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _save(
+    ticket: Ticket,
+    *,
+    actor: Any,
+    action: str,
+    before: dict[str, Any] | None,
+    at: datetime,
+    note: str = "",
+    **event: Any,
+) -> TicketEvent:
+    ticket.save()
+    audit.record(
+        actor=actor,
+        action=f"ticket.{action}",
+        obj=ticket,
+        before=before,
+        after=audit.snapshot(ticket, AUDITED),
+        note=note,
+    )
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        at=at,
+        action=action,
+        actor=_user(actor),
+        note=note,
+        priority=ticket.priority,
+        **event,
+    )
+
+
+# ---------------------------------------------------------------- issue
+
+
+@dataclass(frozen=True)
+class Issued:
+    ticket: Ticket
+    place: Place
+
+
+@transaction.atomic
+def issue_ticket(
+    *, office_code: str, service_code: str, priority: str = Priority.NONE, actor: Any
+) -> Issued:
+    """Q-2 (kiosk) and Q-3 (the hall administrator issues on the consumer's behalf)."""
+    at = now()
+    service = (
+        Service.objects.select_related("office")
+        .filter(office__code=office_code, office__is_active=True, code=service_code)
+        .first()
+    )
+    if service is None:
+        raise NotFound(_("No such service at this office."))
+    if not service.is_active or not service.office.has_queue:
+        raise InvalidInput(_("This service does not take queue tickets."), code="service_inactive")
+    if priority not in Priority.values:
+        raise InvalidInput(_("Unknown priority category."), code="validation_error")
+    if priority != Priority.NONE and not _is_hall_admin(actor):
+        raise Forbidden(
+            _("Only a hall administrator can give a priority."), code="priority_forbidden"
+        )
+    status = owner_status(service, at)
+    if not status.open_now:
+        raise DomainError(
+            _("This service is closed now."),
+            code="closed",
+            extra={"next_open": status.next_open.isoformat() if status.next_open else None},
+        )
+    day = timezone.localdate(at)
+    seq = next_number(TicketCounter, service_id=service.pk, day=day)
+    ticket = Ticket(
+        office=service.office,
+        service=service,
+        day=day,
+        seq=seq,
+        number=f"{service.letter}{seq:03d}",
+        priority=priority,
+        issued_at=at,
+        issued_by=_user(actor),
+    )
+    _save(ticket, actor=actor, action=Action.ISSUED, before=None, at=at)
+    return Issued(ticket=ticket, place=place_in_line(ticket, at))
+
+
+# ---------------------------------------------------------------- call next
+
+
+def _eligible(window: Window, day: Any) -> QuerySet[Ticket]:
+    services = list(window.services.filter(is_active=True).values_list("pk", flat=True))
+    return Ticket.objects.filter(
+        office_id=window.office_id,
+        day=day,
+        status=Status.WAITING,
+        service_id__in=services,
+        target_window__isnull=True,
+    )
+
+
+def _claim(qs: QuerySet[Ticket]) -> Ticket | None:
+    # SKIP LOCKED: a row another window is claiming right now is passed over, never shared.
+    return qs.select_for_update(skip_locked=True, of=("self",)).order_by("issued_at", "id").first()
+
+
+def _regular_first(window: Window, regular: QuerySet[Ticket], at: datetime) -> bool:
+    streak = priority_streak()
+    last = list(
+        TicketEvent.objects.filter(window=window, action=Action.CALLED, at__date=at.date())
+        .order_by("-at", "-id")
+        .values_list("priority", flat=True)[:streak]
+    )
+    if len(last) < streak or any(p == Priority.NONE for p in last):
+        return False
+    oldest = regular.order_by("issued_at").values_list("issued_at", flat=True).first()
+    return oldest is not None and at - oldest >= regular_max_wait()
+
+
+def pick_next(window: Window, at: datetime) -> Ticket | None:
+    """The fairness rule of the module docstring; the returned row is locked."""
+    day = timezone.localdate(at)
+    redirected = Ticket.objects.filter(
+        office_id=window.office_id, day=day, status=Status.WAITING, target_window=window
+    )
+    found = _claim(redirected)
+    if found is not None:
+        return found
+    eligible = _eligible(window, day)
+    regular = eligible.filter(priority=Priority.NONE)
+    prioritised = eligible.exclude(priority=Priority.NONE)
+    order = [regular, prioritised] if _regular_first(window, regular, at) else [prioritised]
+    for qs in [*order, regular]:
+        found = _claim(qs)
+        if found is not None:
+            return found
+    return None
+
+
+@transaction.atomic
+def call_next_ticket(*, window: Window, actor: Any) -> Ticket | None:
+    """The next consumer to this window, or None when nobody waits (Q-4)."""
+    acting_window(actor, window)
+    # One press at a time per window: a double click must not call two consumers. Other
+    # windows are not blocked, they lock their own row.
+    window = Window.objects.select_for_update().get(pk=window.pk)
+    if not window.is_active:
+        raise DomainError(_("This window is closed."), code="window_inactive")
+    busy = Ticket.objects.filter(window=window, status__in=(Status.CALLED, Status.SERVING))
+    if busy.exists():
+        raise DomainError(
+            _("Finish the current consumer before calling the next one."), code="window_busy"
+        )
+    at = now()
+    ticket = pick_next(window, at)
+    if ticket is None:
+        return None
+    before = audit.snapshot(ticket, AUDITED)
+    TRANSITIONS.check(ticket.status, Status.CALLED)
+    ticket.status = Status.CALLED
+    ticket.window = window
+    ticket.target_window = None
+    ticket.employee = _user(actor)
+    ticket.called_at = at
+    _save(ticket, actor=actor, action=Action.CALLED, before=before, at=at, window=window)
+    return ticket
+
+
+# ---------------------------------------------------------------- at the window
+
+
+def _move(ticket_id: int, *, actor: Any, dst: str) -> Ticket:
+    ticket = _locked(ticket_id)
+    _own_ticket(actor, ticket)
+    TRANSITIONS.check(ticket.status, dst)
+    return ticket
+
+
+@transaction.atomic
+def recall_ticket(*, ticket_id: int, actor: Any) -> Ticket:
+    """Announce the called ticket again; the no-show grace still counts from the first call."""
+    ticket = _locked(ticket_id)
+    _own_ticket(actor, ticket)
+    if ticket.status != Status.CALLED:
+        raise InvalidTransition(
+            _("Only a called ticket can be called again."),
+            extra={"from": ticket.status, "to": Status.CALLED},
+        )
+    _save(ticket, actor=actor, action=Action.RECALLED, before=None, at=now(), window=ticket.window)
+    return ticket
+
+
+@transaction.atomic
+def start_ticket(*, ticket_id: int, actor: Any) -> Ticket:
+    ticket = _move(ticket_id, actor=actor, dst=Status.SERVING)
+    before = audit.snapshot(ticket, AUDITED)
+    at = now()
+    ticket.status = Status.SERVING
+    ticket.started_at = at
+    ticket.employee = _user(actor)
+    _save(ticket, actor=actor, action=Action.STARTED, before=before, at=at, window=ticket.window)
+    return ticket
+
+
+@transaction.atomic
+def finish_ticket(*, ticket_id: int, actor: Any) -> Ticket:
+    ticket = _move(ticket_id, actor=actor, dst=Status.DONE)
+    before = audit.snapshot(ticket, AUDITED)
+    at = now()
+    ticket.status = Status.DONE
+    ticket.finished_at = at
+    _save(ticket, actor=actor, action=Action.FINISHED, before=before, at=at, window=ticket.window)
+    return ticket
+
+
+@transaction.atomic
+def mark_no_show(*, ticket_id: int, actor: Any) -> Ticket:
+    ticket = _move(ticket_id, actor=actor, dst=Status.NO_SHOW)
+    at = now()
+    grace = no_show_grace()
+    assert ticket.called_at is not None
+    if at - ticket.called_at < grace:
+        raise DomainError(
+            _("Wait %(minutes)s minutes after the call before marking a no-show.")
+            % {"minutes": math.ceil(grace.total_seconds() / 60)},
+            code="too_early",
+        )
+    before = audit.snapshot(ticket, AUDITED)
+    ticket.status = Status.NO_SHOW
+    ticket.finished_at = at
+    _save(ticket, actor=actor, action=Action.NO_SHOW, before=before, at=at, window=ticket.window)
+    return ticket
+
+
+# ---------------------------------------------------------------- redirection (Q-5, Q-6)
+
+
+def _target_service(ticket: Ticket, code: str | None, at: datetime) -> Service:
+    if not code:
+        return ticket.service
+    service = Service.objects.filter(office_id=ticket.office_id, code=code).first()
+    if service is None:
+        raise NotFound(_("No such service at this office."))
+    if not service.is_active:
+        raise InvalidInput(_("This service does not take queue tickets."), code="service_inactive")
+    status = owner_status(service, at)
+    if not status.open_now:
+        raise DomainError(
+            _("This service is closed now."),
+            code="closed",
+            extra={"next_open": status.next_open.isoformat() if status.next_open else None},
+        )
+    return service
+
+
+def _target_window(ticket: Ticket, window_id: int | None) -> Window | None:
+    if window_id is None:
+        return None
+    window = Window.objects.filter(pk=window_id, office_id=ticket.office_id).first()
+    if window is None:
+        raise NotFound(_("No such window at this office."))
+    if not window.is_active:
+        raise DomainError(_("This window is closed."), code="window_inactive")
+    if window.pk == ticket.window_id:
+        raise InvalidInput(_("Choose another window."), code="same_window")
+    return window
+
+
+@transaction.atomic
+def transfer_ticket(
+    *,
+    ticket_id: int,
+    to_service: str | None = None,
+    to_window: int | None = None,
+    reason: str,
+    actor: Any,
+) -> Ticket:
+    """Redirect the consumer by the SAME ticket (Q-5): back to waiting, keeping its number
+    and original issue time, for another service of the office or one specific window."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(
+            _("Say why the consumer is redirected."), fields={"reason": [_("Required.")]}
+        )
+    if not to_service and to_window is None:
+        raise InvalidInput(_("Choose a service or a window."), code="no_target")
+    ticket = _locked(ticket_id)
+    if not _is_hall_admin(actor):
+        _own_ticket(actor, ticket)
+    if ticket.status != Status.WAITING:
+        TRANSITIONS.check(ticket.status, Status.WAITING)
+    at = now()
+    service = _target_service(ticket, to_service, at)
+    window = _target_window(ticket, to_window)
+    if window is None and service.pk == ticket.service_id:
+        raise InvalidInput(_("Choose another service or a window."), code="same_service")
+    before = audit.snapshot(ticket, AUDITED)
+    from_service, from_window = ticket.service, ticket.window
+    ticket.status = Status.WAITING
+    ticket.service = service
+    ticket.target_window = window
+    ticket.window = None
+    ticket.employee = None
+    ticket.called_at = ticket.started_at = None
+    ticket.comment = reason
+    _save(
+        ticket,
+        actor=actor,
+        action=Action.TRANSFERRED,
+        before=before,
+        at=at,
+        note=reason,
+        window=from_window,
+        from_service=from_service,
+        to_service=service,
+        from_window=from_window,
+        to_window=window,
+    )
+    return ticket
+
+
+def _involved(actor: Any, ticket: Ticket, transfer: TicketEvent) -> bool:
+    if _is_hall_admin(actor):
+        return True
+    profile = _profile(actor)
+    if profile is None or profile.window_id is None:
+        return False
+    windows = {transfer.from_window_id, transfer.to_window_id, ticket.window_id}
+    return profile.window_id in windows
+
+
+@transaction.atomic
+def open_dispute(*, ticket_id: int, reason: str, actor: Any) -> Dispute:
+    """An employee disputes the ticket's last redirection (Q-6)."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(
+            _("Give the reason of the dispute."), fields={"reason": [_("Required.")]}
+        )
+    ticket = _locked(ticket_id)
+    transfer = (
+        TicketEvent.objects.filter(ticket=ticket, action=Action.TRANSFERRED)
+        .order_by("-at", "-id")
+        .first()
+    )
+    if transfer is None:
+        raise DomainError(_("This ticket has not been redirected."), code="not_redirected")
+    if not _involved(actor, ticket, transfer):
+        raise Forbidden(
+            _("Only the windows involved may dispute a redirection."), code="not_involved"
+        )
+    if Dispute.objects.filter(ticket=ticket, resolved_at__isnull=True).exists():
+        raise DomainError(_("A dispute about this ticket is already open."), code="dispute_open")
+    at = now()
+    dispute = Dispute.objects.create(
+        ticket=ticket, transfer=transfer, opened_by=actor, reason=reason, opened_at=at
+    )
+    audit.record(actor=actor, action="dispute.opened", obj=dispute, note=reason)
+    TicketEvent.objects.create(
+        ticket=ticket, at=at, action=Action.DISPUTED, actor=_user(actor), note=reason
+    )
+    return dispute
+
+
+@transaction.atomic
+def resolve_dispute(*, dispute_id: int, decision: str, note: str = "", actor: Any) -> Dispute:
+    """The hall administrator settles it (Q-6). ``return`` sends the waiting consumer back
+    to the window and service that redirected them, still with the same ticket."""
+    if not _is_hall_admin(actor):
+        raise Forbidden(_("Only a hall administrator settles disputes."), code="forbidden")
+    if decision not in Decision.values:
+        raise InvalidInput(_("Unknown decision."), fields={"decision": [_("Unknown decision.")]})
+    dispute = (
+        Dispute.objects.select_for_update(of=("self",))
+        .select_related("transfer")
+        .filter(pk=dispute_id)
+        .first()
+    )
+    if dispute is None:
+        raise NotFound(_("No such dispute."))
+    if dispute.resolved_at is not None:
+        raise DomainError(_("The dispute is already settled."), code="already_resolved")
+    ticket = _locked(dispute.ticket_id)
+    at = now()
+    if decision == Decision.RETURN:
+        if ticket.status not in ACTIVE:
+            raise DomainError(_("The ticket is already closed."), code="ticket_closed")
+        if ticket.status != Status.WAITING:
+            TRANSITIONS.check(ticket.status, Status.WAITING)
+        before = audit.snapshot(ticket, AUDITED)
+        transfer = dispute.transfer
+        from_service, from_window = ticket.service, ticket.window
+        ticket.status = Status.WAITING
+        ticket.service_id = transfer.from_service_id or ticket.service_id
+        ticket.target_window_id = transfer.from_window_id
+        ticket.window = None
+        ticket.employee = None
+        ticket.called_at = ticket.started_at = None
+        _save(
+            ticket,
+            actor=actor,
+            action=Action.TRANSFERRED,
+            before=before,
+            at=at,
+            note=note,
+            from_service=from_service,
+            to_service_id=ticket.service_id,
+            from_window=from_window,
+            to_window_id=ticket.target_window_id,
+        )
+    dispute.decision = decision
+    dispute.decision_note = note.strip()
+    dispute.resolved_by = actor
+    dispute.resolved_at = at
+    dispute.save()
+    audit.record(
+        actor=actor, action="dispute.resolved", obj=dispute, after={"decision": decision}, note=note
+    )
+    TicketEvent.objects.create(
+        ticket=ticket, at=at, action=Action.RESOLVED, actor=_user(actor), note=decision
+    )
+    return dispute
+
+
+def office_for(code: str) -> Office:
+    office = Office.objects.filter(code=code, is_active=True).first()
+    if office is None:
+        raise NotFound(_("No such office."))
+    return office

@@ -270,3 +270,51 @@ def resolve(request: HttpRequest, dispute_id: int, body: ResolveIn) -> DisputeOu
         dispute_id=dispute_id, decision=body.decision, note=body.note, actor=request.user
     )
     return dispute_out(d)
+
+
+class CallingOut(Schema):
+    number: str
+    window: int
+    called_at: datetime
+
+
+class BoardOut(Schema):
+    office: str
+    calling: list[CallingOut]
+    waiting: int
+
+
+BOARD_CALLS = 8  # the tickets being called and the last calls before them
+
+
+@router.get("/offices/{office}/board", response=BoardOut, auth=None)
+def board(request: HttpRequest, office: str) -> dict[str, Any]:
+    """Public (Q-4): today's calls, newest first, with their window numbers, and how many
+    wait — ticket numbers only, nothing about the consumers. Displays poll it when their
+    live stream is down."""
+    limit_request(request, "queue-board", limit=120, window_seconds=60)
+    found = Office.objects.filter(code=office, is_active=True).first()
+    if found is None:
+        raise NotFound(_("Unknown office."))
+    today = timezone.localdate(services.now())
+    calls = (
+        Ticket.objects.filter(
+            office=found,
+            day=today,
+            status__in=[TicketStatus.CALLED, TicketStatus.SERVING],
+            called_at__isnull=False,
+            window__isnull=False,
+        )
+        .select_related("window")
+        .order_by("-called_at")[:BOARD_CALLS]
+    )
+    waiting = Ticket.objects.filter(office=found, day=today, status=TicketStatus.WAITING).count()
+    return {
+        "office": found.code,
+        "calling": [
+            {"number": t.number, "window": t.window.number, "called_at": t.called_at}
+            for t in calls
+            if t.window is not None and t.called_at is not None
+        ],
+        "waiting": waiting,
+    }

@@ -124,34 +124,26 @@ def _topic_field() -> TopicChoiceField:
     )
 
 
+def optional_text(
+    label: Any, max_length: int, autocomplete: str, *, widget: Any = forms.TextInput, **attrs: str
+) -> forms.CharField:
+    """An optional one-line field of the applicant's (K-2), with its autocomplete hint."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=False,
+        widget=widget(attrs={"autocomplete": autocomplete, **attrs}),
+    )
+
+
 class ApplicantForm(forms.Form):
     """The K-2 fields. Nothing is required here: the public form's rules depend on the
     applicant type (the API's ``_require_public_fields``), and staff register what came."""
 
-    last_name = forms.CharField(
-        label=_("Surname"),
-        max_length=150,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
-    first_name = forms.CharField(
-        label=_("Name"),
-        max_length=150,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    patronymic = forms.CharField(
-        label=_("Patronymic (if any)"),
-        max_length=150,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "additional-name"}),
-    )
-    org_name = forms.CharField(
-        label=_("Organisation"),
-        max_length=300,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
-    )
+    last_name = optional_text(_("Surname"), 150, "family-name")
+    first_name = optional_text(_("Name"), 150, "given-name")
+    patronymic = optional_text(_("Patronymic (if any)"), 150, "additional-name")
+    org_name = optional_text(_("Organisation"), 300, "organization")
     outgoing_number = forms.CharField(label=_("Outgoing number"), max_length=64, required=False)
     outgoing_date = forms.DateField(
         label=_("Outgoing date"),
@@ -159,24 +151,9 @@ class ApplicantForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     signed = forms.BooleanField(label=_("The letter is signed by the applicant"), required=False)
-    postal_address = forms.CharField(
-        label=_("Postal address"),
-        max_length=500,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
-    )
-    phone = forms.CharField(
-        label=_("Phone"),
-        max_length=32,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-    )
-    email = forms.CharField(
-        label=_("E-mail"),
-        max_length=254,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "email", "type": "email"}),
-    )
+    postal_address = optional_text(_("Postal address"), 500, "street-address")
+    phone = optional_text(_("Phone"), 32, "tel", type="tel")
+    email = optional_text(_("E-mail"), 254, "email", type="email")
 
     def applicant_in(self, applicant_type: str) -> api.ApplicantIn:
         cd = self.cleaned_data

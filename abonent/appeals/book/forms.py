@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from abonent.appeals.book import files, rules, services
 from abonent.appeals.book.models import FileKind, Result, Source
 from abonent.appeals.codes import AnswerMethod, Kind
+from abonent.appeals.forms import optional_text
 from abonent.workdays.calendar import TIMEZONE
 
 KIND_CHOICES = [(k.value, k.label) for k in services.KINDS]
@@ -52,36 +53,11 @@ class EntryForm(forms.Form):
         max_length=services.MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
-    last_name = forms.CharField(
-        label=_("Surname"),
-        max_length=150,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
-    first_name = forms.CharField(
-        label=_("Name"),
-        max_length=150,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    phone = forms.CharField(
-        label=_("Phone"),
-        max_length=32,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
-    postal_address = forms.CharField(
-        label=_("Postal address"),
-        max_length=500,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
-    )
-    email = forms.CharField(
-        label=_("E-mail"),
-        max_length=254,
-        required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+    last_name = optional_text(_("Surname"), 150, "family-name")
+    first_name = optional_text(_("Name"), 150, "given-name")
+    phone = optional_text(_("Phone"), 32, "tel", inputmode="tel")
+    postal_address = optional_text(_("Postal address"), 500, "street-address")
+    email = optional_text(_("E-mail"), 254, "email", widget=forms.EmailInput)
     # Without one (a form from an old page), the entry is still taken, unprotected.
     token = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 

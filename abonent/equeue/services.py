@@ -32,6 +32,7 @@ from abonent.core.lib.transitions import TransitionMap
 from abonent.core.models import Office, Service, StaffProfile, Window
 from abonent.core.roles import Role
 from abonent.core.schedules import owner_status
+from abonent.equeue import events
 from abonent.equeue.models import (
     Action,
     Decision,
@@ -197,7 +198,7 @@ def _save(
         after=audit.snapshot(ticket, AUDITED),
         note=note,
     )
-    return TicketEvent.objects.create(
+    step = TicketEvent.objects.create(
         ticket=ticket,
         at=at,
         action=action,
@@ -206,6 +207,8 @@ def _save(
         priority=ticket.priority,
         **event,
     )
+    events.ticket_changed(ticket, action=action, at=at, window=event.get("window"))
+    return step
 
 
 # ---------------------------------------------------------------- issue
@@ -532,6 +535,7 @@ def open_dispute(*, ticket_id: int, reason: str, actor: Any) -> Dispute:
         ticket=ticket, transfer=transfer, opened_by=actor, reason=reason, opened_at=at
     )
     audit.record(actor=actor, action="dispute.opened", obj=dispute, note=reason)
+    events.dispute_changed(dispute, office_id=ticket.office_id, action="disputed", at=at)
     TicketEvent.objects.create(
         ticket=ticket, at=at, action=Action.DISPUTED, actor=_user(actor), note=reason
     )
@@ -595,6 +599,7 @@ def resolve_dispute(*, dispute_id: int, decision: str, note: str = "", actor: An
     TicketEvent.objects.create(
         ticket=ticket, at=at, action=Action.RESOLVED, actor=_user(actor), note=decision
     )
+    events.dispute_changed(dispute, office_id=ticket.office_id, action="resolved", at=at)
     return dispute
 
 

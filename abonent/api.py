@@ -16,10 +16,12 @@ from abonent.appeals.api import router as appeals_router
 from abonent.appeals.book.api import router as book_router
 from abonent.appeals.boxes.api import router as boxes_router
 from abonent.appeals.reception.api import router as reception_router
+from abonent.cabinet.api import router as cabinet_router
 from abonent.core.api import router as core_router
 from abonent.core.auth import TokenAuth
 from abonent.core.errors import DomainError
 from abonent.equeue.api import router as queue_router
+from abonent.equeue.stats_api import router as queue_stats_router
 from abonent.workdays.api import router as calendar_router
 
 api = NinjaAPI(
@@ -84,4 +86,6 @@ api.add_router("", appeals_router, tags=["appeals"])
 api.add_router("/book", book_router, tags=["complaint book"])
 api.add_router("/boxes", boxes_router, tags=["service-centre boxes"])
 api.add_router("/reception", reception_router, tags=["personal reception"])
+api.add_router("/queue/stats", queue_stats_router, tags=["queue statistics"])
 api.add_router("/queue", queue_router, tags=["electronic queue"])
+api.add_router("", cabinet_router, tags=["personal cabinet"])

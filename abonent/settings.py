@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "abonent.appeals.boxes",
     "abonent.appeals.reception",
     "abonent.equeue",
+    "abonent.cabinet",
 ]
 
 MIDDLEWARE = [

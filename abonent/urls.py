@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("abonent.appeals.boxes.urls")),
     path("", include("abonent.appeals.reception.urls")),
     path("", include("abonent.equeue.urls")),
+    path("", include("abonent.cabinet.urls")),
 ]

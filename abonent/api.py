@@ -17,6 +17,7 @@ from abonent.appeals.book.api import router as book_router
 from abonent.appeals.boxes.api import router as boxes_router
 from abonent.appeals.reception.api import router as reception_router
 from abonent.cabinet.api import router as cabinet_router
+from abonent.calls.api import router as calls_router
 from abonent.core.api import router as core_router
 from abonent.core.auth import TokenAuth
 from abonent.core.errors import DomainError
@@ -89,3 +90,4 @@ api.add_router("/reception", reception_router, tags=["personal reception"])
 api.add_router("/queue/stats", queue_stats_router, tags=["queue statistics"])
 api.add_router("/queue", queue_router, tags=["electronic queue"])
 api.add_router("", cabinet_router, tags=["personal cabinet"])
+api.add_router("", calls_router, tags=["contact centre"])

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "abonent.appeals.reception",
     "abonent.equeue",
     "abonent.cabinet",
+    "abonent.calls",
 ]
 
 MIDDLEWARE = [

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("abonent.appeals.reception.urls")),
     path("", include("abonent.equeue.urls")),
     path("", include("abonent.cabinet.urls")),
+    path("", include("abonent.calls.urls")),
 ]

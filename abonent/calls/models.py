@@ -1,0 +1,1 @@
+"""Calls of the contact centre as the PBX reports them, their recordings and outcomes."""

@@ -4,6 +4,8 @@ latency percentiles per scenario. Only 127.0.0.1 is ever a target."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import re
 import shutil
@@ -15,7 +17,9 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
+from bench import queue
 from bench.scenarios import SCENARIOS, Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +33,14 @@ APPEALS = int(os.environ.get("BENCH_APPEALS", "1000000"))
 # BENCH_REUSE_DB=1 keeps an already prepared database (for tuning runs).
 ONLY = [w for w in os.environ.get("BENCH_ONLY", "").lower().split(",") if w]
 REUSE_DB = os.environ.get("BENCH_REUSE_DB", "") in {"1", "true", "yes"}
+QUEUE_WINDOWS = int(os.environ.get("BENCH_QUEUE_WINDOWS", "20"))
+BOARD_STREAMS = int(os.environ.get("BENCH_BOARD_STREAMS", "500"))
+BOARD_CALLS = int(os.environ.get("BENCH_BOARD_CALLS", "100"))
+QUEUE_WORDS = {"queue", "call-next", "board"}
+
+
+def selected(name: str) -> bool:
+    return not ONLY or any(w in name.lower() for w in ONLY)
 
 
 def parse_wrk(output: str) -> dict[str, float]:
@@ -86,10 +98,11 @@ def prepare_database(env: dict[str, str]) -> None:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+    appeals = 0 if ONLY and set(ONLY) <= QUEUE_WORDS else APPEALS
     for cmd in (
         ["migrate", "--noinput", "-v0"],
         ["seed_demo"],
-        ["generate_appeals", "--count", str(APPEALS)],
+        ["generate_appeals", "--count", str(appeals)],
     ):
         print("manage.py", *cmd, flush=True)
         subprocess.run([PY, "manage.py", *cmd], cwd=ROOT, env=env, check=True)
@@ -177,6 +190,115 @@ def run_scenario(wrk: str, base: str, scenario: Scenario, env: dict[str, str]) -
     return stats
 
 
+def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            str(Path(PY).parent / "uvicorn"),
+            "abonent.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def queue_setup(env: dict[str, str], tickets: int) -> dict[str, Any]:
+    out = subprocess.run(
+        [PY, "-m", "bench.queue_setup", str(QUEUE_WINDOWS), str(tickets)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def duplicate_calls(office: str) -> int:
+    import psycopg
+
+    with psycopg.connect(DB_URL) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM (SELECT e.ticket_id FROM equeue_ticketevent e "
+            "JOIN equeue_ticket t ON t.id = e.ticket_id JOIN core_office o ON o.id = t.office_id "
+            "WHERE o.code = %s AND e.action = 'called' GROUP BY e.ticket_id HAVING count(*) > 1) d",
+            [office],
+        ).fetchone()
+    return int(row[0]) if row else -1
+
+
+def row(name: str, rps: float, p: dict[str, float], errors: int) -> None:
+    print(
+        f"{name:55} {rps:9.0f} {p.get('p50', 0):8.2f} {p.get('p95', 0):8.2f} "
+        f"{p.get('p99', 0):8.2f} {errors:7d}",
+        flush=True,
+    )
+
+
+def run_queue(base: str, env: dict[str, str]) -> None:
+    if selected("queue call-next"):
+        setup = queue_setup(env, tickets=QUEUE_WINDOWS * 100)
+        result = asyncio.run(queue.call_next_load(base, setup["windows"], SECONDS))
+        stats = queue.percentiles(result.latencies_ms)
+        row(
+            f"queue call-next, {QUEUE_WINDOWS} windows at once ({QUEUE_WINDOWS})",
+            len(result.latencies_ms) / SECONDS,  # presses per second over the run
+            stats,
+            sum(result.errors.values()),
+        )
+        dup_clients = len(result.tickets) - len(set(result.tickets))
+        print(
+            f"  {len(result.tickets)} calls; duplicate calls: by the clients {dup_clients}, "
+            f"in the database {duplicate_calls(setup['office'])}; errors {result.errors or 'none'}"
+        )
+    if selected("queue board"):
+        setup = queue_setup(env, tickets=BOARD_CALLS * 2)
+        port = free_port()
+        board_server = start_server(env, port, 1)
+        try:
+            board_base = f"http://127.0.0.1:{port}"
+            wait_healthy(board_base)
+            r = asyncio.run(
+                queue.board_latency(
+                    base,
+                    board_base,
+                    setup["office"],
+                    setup["windows"][:4],
+                    BOARD_STREAMS,
+                    BOARD_CALLS,
+                    0.1,
+                )
+            )
+        finally:
+            stop_server(board_server)
+        lat = r["latency"]
+        row(
+            f"queue call -> board event, other process ({r['streams_held']})",
+            r["deliveries"] / max(1, BOARD_CALLS * 0.1 + 2),
+            lat,
+            r["expected"] - r["deliveries"] + r["failures"],
+        )
+        print(
+            f"  {r['streams_held']} of {BOARD_STREAMS} streams held by one process; "
+            f"{r['calls']} calls, {r['deliveries']} of {r['expected']} events delivered; "
+            f"max {lat.get('max', 0):.1f} ms"
+        )
+
+
 def main() -> None:
     wrk = ensure_wrk()
     env = dict(
@@ -189,24 +311,7 @@ def main() -> None:
     prepare_database(env)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            str(Path(PY).parent / "uvicorn"),
-            "abonent.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(WORKERS),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
+    server = start_server(env, port, WORKERS)
     try:
         wait_healthy(base)
         print(
@@ -217,7 +322,7 @@ def main() -> None:
             f"{'scenario (connections)':55} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
         )
         for scenario in SCENARIOS:
-            if ONLY and not any(w in scenario.name.lower() for w in ONLY):
+            if not selected(scenario.name):
                 continue
             s = run_scenario(wrk, base, scenario, env)
             errors = int(s.get("non_2xx", 0) + s.get("socket_errors", 0))
@@ -226,10 +331,11 @@ def main() -> None:
                 f"{s.get('p95', 0):8.2f} {s.get('p99', 0):8.2f} {errors:7d}",
                 flush=True,
             )
-        print("\n" + check_numbers())
+        run_queue(base, env)
+        if selected("register"):
+            print("\n" + check_numbers())
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_server(server)
 
 
 if __name__ == "__main__":

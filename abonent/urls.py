@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from abonent.api import api
 from abonent.core import views as core_views
+from abonent.equeue import board as queue_board
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -14,6 +15,12 @@ urlpatterns = [
     path("staff/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # the board's live stream, an async view (SSE), ahead of the ninja API.
+    path(
+        "api/v1/queue/offices/<slug:office>/board/stream",
+        queue_board.stream,
+        name="queue-board-stream",
+    ),
     path("api/v1/", api.urls),
     path("", include("abonent.appeals.urls")),
     path("", include("abonent.appeals.book.urls")),

@@ -37,7 +37,13 @@ def test_q4_the_board_shows_calls_with_windows_and_the_waiting_count(
         (first.number, 1),
     ]
     assert body["waiting"] == 1
-    assert set(body) == {"office", "calling", "waiting"}  # nothing about the consumers
+    assert set(body) == {
+        "office",
+        "calling",
+        "waiting",
+        "open_now",
+        "next_open",
+    }  # nothing about the consumers
 
 
 def test_q4_an_unknown_office_has_no_board(api_as: Callable[[str | None], Api]) -> None:

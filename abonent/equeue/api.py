@@ -13,11 +13,12 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from abonent.core.auth import TokenAuth
-from abonent.core.errors import NotFound
+from abonent.core.errors import Forbidden, NotFound
 from abonent.core.lib.ratelimit import limit_request
 from abonent.core.models import Office, Service, Window
 from abonent.core.schedules import schedules_with_exceptions, status_of
-from abonent.equeue import services
+from abonent.equeue import board as board_data
+from abonent.equeue import hall, services
 from abonent.equeue.models import Decision, Priority, Ticket
 from abonent.equeue.models import Status as TicketStatus
 from abonent.workdays.services import get_calendar
@@ -272,6 +273,164 @@ def resolve(request: HttpRequest, dispute_id: int, body: ResolveIn) -> DisputeOu
     return dispute_out(d)
 
 
+# ---- the hall administrator (Q-3, Q-6) -------------------------------------------------
+
+
+class PriorityIn(Schema):
+    priority: Priority
+
+
+class CancelIn(Schema):
+    reason: str = Field(..., max_length=1000)
+
+
+@router.post("/tickets/{ticket_id}/priority", response=TicketOut, auth=STAFF)
+def set_priority(request: HttpRequest, ticket_id: int, body: PriorityIn) -> TicketOut:
+    """Q-3: the hall administrator gives a waiting ticket a priority or takes it away."""
+    ticket = services.set_priority(ticket_id=ticket_id, priority=body.priority, actor=request.user)
+    return ticket_out(ticket)
+
+
+@router.post("/tickets/{ticket_id}/cancel", response=TicketOut, auth=STAFF)
+def cancel(request: HttpRequest, ticket_id: int, body: CancelIn) -> TicketOut:
+    """Q-3: the consumer has left; the waiting ticket is closed."""
+    ticket = services.cancel_ticket(ticket_id=ticket_id, reason=body.reason, actor=request.user)
+    return ticket_out(ticket)
+
+
+class HallTicketOut(Schema):
+    id: int
+    number: str
+    priority: str
+    issued_at: datetime
+    wait_minutes: int
+    target_window: int | None
+
+
+class HallQueueOut(Schema):
+    service: str
+    name: str
+    waiting: list[HallTicketOut]
+
+
+class HallCurrentOut(Schema):
+    id: int
+    number: str
+    status: str
+    service: str
+
+
+class HallWindowOut(Schema):
+    id: int
+    number: int
+    services: list[str]
+    state: str
+    next_open: datetime | None
+    staff: list[str]
+    current: HallCurrentOut | None
+
+
+class HallDisputeOut(Schema):
+    id: int
+    ticket: int
+    number: str
+    reason: str
+    opened_at: datetime
+    opened_by: str
+    from_service: str | None
+    to_service: str | None
+    from_window: int | None
+    to_window: int | None
+
+
+class HallOut(Schema):
+    office: str
+    open_now: bool
+    queues: list[HallQueueOut]
+    windows: list[HallWindowOut]
+    disputes: list[HallDisputeOut]
+
+
+def _hall_out(h: hall.Hall) -> HallOut:
+    def num(w: Any) -> int | None:
+        return w.number if w is not None else None
+
+    def code(s: Any) -> str | None:
+        return s.code if s is not None else None
+
+    return HallOut(
+        office=h.office.code,
+        open_now=h.office_status.open_now,
+        queues=[
+            HallQueueOut(
+                service=q.service.code,
+                name=q.service.name,
+                waiting=[
+                    HallTicketOut(
+                        id=line.ticket.pk,
+                        number=line.ticket.number,
+                        priority=line.ticket.priority,
+                        issued_at=line.ticket.issued_at,
+                        wait_minutes=line.wait_minutes,
+                        target_window=num(line.ticket.target_window),
+                    )
+                    for line in q.waiting
+                ],
+            )
+            for q in h.queues
+        ],
+        windows=[
+            HallWindowOut(
+                id=w.window.pk,
+                number=w.window.number,
+                services=[s.code for s in w.window.services.all()],
+                state=w.state,
+                next_open=w.next_open,
+                staff=[p.user.get_username() for p in w.staff],
+                current=HallCurrentOut(
+                    id=w.current.pk,
+                    number=w.current.number,
+                    status=w.current.status,
+                    service=w.current.service.code,
+                )
+                if w.current is not None
+                else None,
+            )
+            for w in h.windows
+        ],
+        disputes=[
+            HallDisputeOut(
+                id=d.pk,
+                ticket=d.ticket_id,
+                number=d.ticket.number,
+                reason=d.reason,
+                opened_at=d.opened_at,
+                opened_by=d.opened_by.get_username(),
+                from_service=code(d.transfer.from_service),
+                to_service=code(d.transfer.to_service),
+                from_window=num(d.transfer.from_window),
+                to_window=num(d.transfer.to_window),
+            )
+            for d in h.disputes
+        ],
+    )
+
+
+@router.get("/offices/{office}/hall", response=HallOut, auth=STAFF)
+def hall_snapshot(request: HttpRequest, office: str) -> HallOut:
+    """Staff (hall administrator of the office, the head, superusers): every service's
+    waiting tickets in call order, every window with its state and current ticket, and
+    the open disputes."""
+    if not hall.can_see_hall(request.user):
+        raise Forbidden(_("Your role does not allow this action."))
+    found = services.office_for(office)
+    if not hall.can_switch_office(request.user):
+        profile = hall.profile_of(request.user)
+        if profile is None or profile.office_id != found.pk:
+            raise Forbidden(_("This is not your office."), code="not_your_office")
+    return _hall_out(hall.hall(found))
+
+
 class CallingOut(Schema):
     number: str
     window: int
@@ -282,39 +441,18 @@ class BoardOut(Schema):
     office: str
     calling: list[CallingOut]
     waiting: int
-
-
-BOARD_CALLS = 8  # the tickets being called and the last calls before them
+    open_now: bool
+    next_open: datetime | None
 
 
 @router.get("/offices/{office}/board", response=BoardOut, auth=None)
 def board(request: HttpRequest, office: str) -> dict[str, Any]:
-    """Public (Q-4): today's calls, newest first, with their window numbers, and how many
-    wait — ticket numbers only, nothing about the consumers. Displays poll it when their
-    live stream is down."""
+    """Public (Q-4): today's calls, newest first, with their window numbers, how many wait,
+    and whether the office is open now (else when it opens) — ticket numbers only, nothing
+    about the consumers. Displays poll it when their live stream
+    (``.../board/stream``, abonent.equeue.board) is down."""
     limit_request(request, "queue-board", limit=120, window_seconds=60)
-    found = Office.objects.filter(code=office, is_active=True).first()
+    found = board_data.office_info(office)
     if found is None:
         raise NotFound(_("Unknown office."))
-    today = timezone.localdate(services.now())
-    calls = (
-        Ticket.objects.filter(
-            office=found,
-            day=today,
-            status__in=[TicketStatus.CALLED, TicketStatus.SERVING],
-            called_at__isnull=False,
-            window__isnull=False,
-        )
-        .select_related("window")
-        .order_by("-called_at")[:BOARD_CALLS]
-    )
-    waiting = Ticket.objects.filter(office=found, day=today, status=TicketStatus.WAITING).count()
-    return {
-        "office": found.code,
-        "calling": [
-            {"number": t.number, "window": t.window.number, "called_at": t.called_at}
-            for t in calls
-            if t.window is not None and t.called_at is not None
-        ],
-        "waiting": waiting,
-    }
+    return board_data.snapshot(found)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from abonent.core.models import Office, Service, Window
+from abonent.core.models import Office, Service, Window, localized
 
 
 class Status(models.TextChoices):
@@ -37,6 +38,8 @@ class Action(models.TextChoices):
     TRANSFERRED = "transferred", _("Redirected")
     DISPUTED = "disputed", _("Redirection disputed")
     RESOLVED = "resolved", _("Dispute resolved")
+    PRIORITY_SET = "priority_set", _("Priority changed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Decision(models.TextChoices):
@@ -205,3 +208,73 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket} ({self.opened_at:%Y-%m-%d})"
+
+
+class TopicKind(models.TextChoices):
+    ORDER = "order", _("Order of reception")
+    FAQ = "faq", _("Typical question")
+    WHO = "who", _("Who does what")
+
+
+class InfoTopicQuerySet(models.QuerySet["InfoTopic"]):
+    def for_office(self, office: Office) -> InfoTopicQuerySet:
+        """Published topics of this office and of all offices, in their order (Q-1)."""
+        return self.filter(
+            models.Q(office=office) | models.Q(office__isnull=True), is_published=True
+        ).order_by("kind", "position", "id")
+
+
+class InfoTopic(models.Model):
+    """A text of the information stand (Q-1): a step of the order of reception, a typical
+    question with its answer, or a note on who does what. Staff edit them in the admin."""
+
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("office"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="info_topics",
+        help_text=_("Empty: shown at every office."),
+    )
+    kind = models.CharField(_("section"), max_length=8, choices=TopicKind.choices)
+    title_ru = models.CharField(_("title (Russian)"), max_length=200)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=200, blank=True)
+    body_ru = models.TextField(_("text (Russian)"))
+    body_kk = models.TextField(_("text (Kazakh)"), blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    objects = InfoTopicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("information stand topic")
+        verbose_name_plural = _("information stand")
+        ordering = ["kind", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title_ru
+
+    @property
+    def title(self) -> str:
+        return localized(self.title_ru, self.title_kk)
+
+    @property
+    def body(self) -> str:
+        return localized(self.body_ru, self.body_kk)
+
+
+class KioskIssue(models.Model):
+    """The one-time token of a kiosk screen and the ticket it took (Q-2): a double tap or a
+    repeated POST with the same token shows that ticket instead of issuing another."""
+
+    token = models.CharField(max_length=64, unique=True)
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="kiosk_issue")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ticket taken at a kiosk")
+        verbose_name_plural = _("tickets taken at kiosks")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}"

@@ -14,13 +14,24 @@ Fairness rule of ``call_next_ticket`` (Q-3, Q-5):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Avg, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import (
+    Avg,
+    Case,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,21 +39,31 @@ from abonent.core import audit
 from abonent.core.auth import has_role
 from abonent.core.errors import DomainError, Forbidden, InvalidInput, InvalidTransition, NotFound
 from abonent.core.lib.counters import next_number
+from abonent.core.lib.snapshot import Snapshot
 from abonent.core.lib.transitions import TransitionMap
-from abonent.core.models import Office, Service, StaffProfile, Window
+from abonent.core.models import (
+    Office,
+    Schedule,
+    ScheduleException,
+    Service,
+    StaffProfile,
+    Window,
+)
 from abonent.core.roles import Role
-from abonent.core.schedules import owner_status
+from abonent.core.schedules import effective_hours, owner_status, status_of
 from abonent.equeue import events
 from abonent.equeue.models import (
     Action,
     Decision,
     Dispute,
+    KioskIssue,
     Priority,
     Status,
     Ticket,
     TicketCounter,
     TicketEvent,
 )
+from abonent.workdays.services import get_calendar
 
 TRANSITIONS = TransitionMap(
     {
@@ -264,26 +285,54 @@ def issue_ticket(
     return Issued(ticket=ticket, place=place_in_line(ticket, at))
 
 
+# ---------------------------------------------------------------- kiosk: one tap, one ticket
+
+
+@transaction.atomic
+def _issue_with_token(*, office: Office, service_code: str, token: str, actor: Any) -> Ticket:
+    done = KioskIssue.objects.select_related("ticket").filter(token=token).first()
+    if done is not None:
+        return done.ticket
+    issued = issue_ticket(office_code=office.code, service_code=service_code, actor=actor)
+    KioskIssue.objects.create(token=token, ticket=issued.ticket)
+    return issued.ticket
+
+
+def take_ticket_once(*, office: Office, service_code: str, token: str, actor: Any) -> Ticket:
+    """One ticket per kiosk screen token: the same token sent again — a double tap, a
+    browser's re-POST — gives back the ticket it took. Two POSTs racing with one token:
+    the second one's insert of the token fails and its ticket rolls back with it."""
+    try:
+        return _issue_with_token(office=office, service_code=service_code, token=token, actor=actor)
+    except IntegrityError:
+        done = KioskIssue.objects.select_related("ticket").filter(token=token).first()
+        if done is None:
+            raise
+        return done.ticket
+
+
 # ---------------------------------------------------------------- call next
 
 
+def _served_services(window: Window) -> QuerySet[Any]:
+    return Window.services.through.objects.filter(
+        window_id=window.pk, service__is_active=True
+    ).values("service_id")
+
+
 def _eligible(window: Window, day: Any) -> QuerySet[Ticket]:
-    services = list(window.services.filter(is_active=True).values_list("pk", flat=True))
+    """The waiting tickets this window may call: redirected to it, or of a service it serves
+    and not redirected to another window."""
     return Ticket.objects.filter(
+        Q(target_window_id=window.pk)
+        | Q(target_window__isnull=True, service_id__in=_served_services(window)),
         office_id=window.office_id,
         day=day,
         status=Status.WAITING,
-        service_id__in=services,
-        target_window__isnull=True,
     )
 
 
-def _claim(qs: QuerySet[Ticket]) -> Ticket | None:
-    # SKIP LOCKED: a row another window is claiming right now is passed over, never shared.
-    return qs.select_for_update(skip_locked=True, of=("self",)).order_by("issued_at", "id").first()
-
-
-def _regular_first(window: Window, regular: QuerySet[Ticket], at: datetime) -> bool:
+def _regular_first(window: Window, eligible: QuerySet[Ticket], at: datetime) -> bool:
     streak = priority_streak()
     last = list(
         TicketEvent.objects.filter(window=window, action=Action.CALLED, at__date=at.date())
@@ -292,37 +341,79 @@ def _regular_first(window: Window, regular: QuerySet[Ticket], at: datetime) -> b
     )
     if len(last) < streak or any(p == Priority.NONE for p in last):
         return False
-    oldest = regular.order_by("issued_at").values_list("issued_at", flat=True).first()
+    oldest = (
+        eligible.filter(priority=Priority.NONE, target_window__isnull=True)
+        .order_by("issued_at")
+        .values_list("issued_at", flat=True)
+        .first()
+    )
     return oldest is not None and at - oldest >= regular_max_wait()
 
 
 def pick_next(window: Window, at: datetime) -> Ticket | None:
-    """The fairness rule of the module docstring; the returned row is locked."""
-    day = timezone.localdate(at)
-    redirected = Ticket.objects.filter(
-        office_id=window.office_id, day=day, status=Status.WAITING, target_window=window
+    """The fairness rule of the module docstring in one ordered claim; the returned row is
+    locked (SKIP LOCKED: a row another window is claiming right now is passed over, never
+    shared)."""
+    eligible = _eligible(window, timezone.localdate(at))
+    priority_class = 0 if _regular_first(window, eligible, at) else 1
+    return (
+        eligible.annotate(
+            _redirected=Case(When(target_window_id=window.pk, then=Value(0)), default=Value(1)),
+            _class=Case(
+                When(priority=Priority.NONE, then=Value(priority_class)),
+                default=Value(1 - priority_class),
+            ),
+        )
+        .select_related("service", "office")
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by("_redirected", "_class", "issued_at", "id")
+        .first()
     )
-    found = _claim(redirected)
-    if found is not None:
-        return found
-    eligible = _eligible(window, day)
-    regular = eligible.filter(priority=Priority.NONE)
-    prioritised = eligible.exclude(priority=Priority.NONE)
-    order = [regular, prioritised] if _regular_first(window, regular, at) else [prioritised]
-    for qs in [*order, regular]:
-        found = _claim(qs)
-        if found is not None:
-            return found
-    return None
+
+
+def _load_hours(window_id: int) -> tuple[Any, Any]:
+    window = Window.objects.select_related("office").get(pk=window_id)
+    return effective_hours(window.office), effective_hours(window)
+
+
+# Schedules change a few times a year; call-next reads them on every press.
+_window_hours: Snapshot[int, tuple[Any, Any]] = Snapshot(
+    _load_hours, watch=(Schedule, ScheduleException, Window, Office)
+)
+
+
+def _check_open(window: Window, at: datetime) -> None:
+    """Nobody is called to a closed office, nor to a window at its own (sliding) lunch break
+    — not even by a superuser: the window itself is closed."""
+    cal = get_calendar(around=at.date())
+    office_hours, window_hours = _window_hours.get(window.pk)
+    office = status_of(office_hours, at, cal)
+    if not office.open_now:
+        raise DomainError(
+            _("The office is closed now."),
+            code="office_closed",
+            extra={"next_open": office.next_open.isoformat() if office.next_open else None},
+        )
+    own = status_of(window_hours, at, cal)
+    if not own.open_now:
+        raise DomainError(
+            _("This window is on a break now."),
+            code="window_on_break",
+            extra={"next_open": own.next_open.isoformat() if own.next_open else None},
+        )
 
 
 @transaction.atomic
 def call_next_ticket(*, window: Window, actor: Any) -> Ticket | None:
-    """The next consumer to this window, or None when nobody waits (Q-4)."""
+    """The next consumer to this window, or None when nobody waits (Q-4). Refused while
+    the window serves someone (``window_busy``), when the office is closed
+    (``office_closed``) and during the window's own break (``window_on_break``)."""
     acting_window(actor, window)
     # One press at a time per window: a double click must not call two consumers. Other
     # windows are not blocked, they lock their own row.
-    window = Window.objects.select_for_update().get(pk=window.pk)
+    window = (
+        Window.objects.select_for_update(of=("self",)).select_related("office").get(pk=window.pk)
+    )
     if not window.is_active:
         raise DomainError(_("This window is closed."), code="window_inactive")
     busy = Ticket.objects.filter(window=window, status__in=(Status.CALLED, Status.SERVING))
@@ -331,6 +422,7 @@ def call_next_ticket(*, window: Window, actor: Any) -> Ticket | None:
             _("Finish the current consumer before calling the next one."), code="window_busy"
         )
     at = now()
+    _check_open(window, at)
     ticket = pick_next(window, at)
     if ticket is None:
         return None
@@ -409,6 +501,98 @@ def mark_no_show(*, ticket_id: int, actor: Any) -> Ticket:
     ticket.finished_at = at
     _save(ticket, actor=actor, action=Action.NO_SHOW, before=before, at=at, window=ticket.window)
     return ticket
+
+
+# ---------------------------------------------------------------- hall administrator (Q-3)
+
+
+def _hall_admin_only(actor: Any) -> None:
+    if not _is_hall_admin(actor):
+        raise Forbidden(_("Only a hall administrator can do this."), code="not_hall_admin")
+
+
+@transaction.atomic
+def set_priority(*, ticket_id: int, priority: str, actor: Any) -> Ticket:
+    """Give a waiting ticket a priority category, or take it away (``none``) (Q-3). The
+    ticket keeps its place in the line; the fairness rule decides when it is called."""
+    _hall_admin_only(actor)
+    if priority not in Priority.values:
+        raise InvalidInput(
+            _("Unknown priority category."), fields={"priority": [_("Unknown priority category.")]}
+        )
+    ticket = _locked(ticket_id)
+    if ticket.status != Status.WAITING:
+        raise InvalidTransition(
+            _("Only a waiting ticket can get a priority."),
+            extra={"from": ticket.status, "to": ticket.status},
+        )
+    if ticket.priority == priority:
+        raise InvalidInput(_("The ticket already has this priority."), code="same_priority")
+    before = audit.snapshot(ticket, AUDITED)
+    ticket.priority = priority
+    _save(ticket, actor=actor, action=Action.PRIORITY_SET, before=before, at=now())
+    return ticket
+
+
+@transaction.atomic
+def cancel_ticket(*, ticket_id: int, reason: str, actor: Any) -> Ticket:
+    """Close a waiting ticket whose consumer has left the hall (Q-3)."""
+    _hall_admin_only(actor)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(
+            _("Say why the ticket is cancelled."), fields={"reason": [_("Required.")]}
+        )
+    ticket = _locked(ticket_id)
+    TRANSITIONS.check(ticket.status, Status.CANCELLED)
+    at = now()
+    before = audit.snapshot(ticket, AUDITED)
+    ticket.status = Status.CANCELLED
+    ticket.target_window = None
+    ticket.finished_at = at
+    _save(ticket, actor=actor, action=Action.CANCELLED, before=before, at=at, note=reason)
+    return ticket
+
+
+# ---------------------------------------------------------------- stale clicks
+
+
+@transaction.atomic
+def expect_state(*, ticket_id: int, status: str, step: int | None = None) -> Ticket:
+    """The idempotency guard of the pages' buttons: a form carries the ticket, the status
+    it was rendered in and the ticket's last step; a second click on the same form (or a
+    click on a page that has gone stale) finds them changed and is refused with ``stale``,
+    so nothing happens twice. Called inside the action's transaction, the row stays locked
+    until the action is done."""
+    ticket = _locked(ticket_id)
+    last = (
+        TicketEvent.objects.filter(ticket_id=ticket.pk)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if ticket.status != status or (step is not None and last != step):
+        raise DomainError(
+            _("The ticket has changed meanwhile: the page was out of date. Nothing was done."),
+            code="stale",
+            extra={"status": ticket.status},
+        )
+    return ticket
+
+
+@transaction.atomic
+def guarded[T](
+    action: Callable[..., T],
+    *,
+    ticket_id: int,
+    status: str,
+    step: int | None,
+    actor: Any,
+    **kw: Any,
+) -> T:
+    """Run a ticket action only if the ticket is still as the page showed it."""
+    expect_state(ticket_id=ticket_id, status=status, step=step)
+    return action(ticket_id=ticket_id, actor=actor, **kw)
 
 
 # ---------------------------------------------------------------- redirection (Q-5, Q-6)

@@ -210,7 +210,62 @@ ABONENT_QUEUE_REGULAR_MAX_WAIT_MINUTES = envint(
 ABONENT_QUEUE_DEFAULT_SERVICE_MINUTES = envint(
     "ABONENT_QUEUE_DEFAULT_SERVICE_MINUTES", 5, minimum=1
 )
+# The statistics count the consumers who waited longer than this (a request may ask for
+# another target up to a working day).
+ABONENT_QUEUE_WAIT_TARGET_MINUTES = envint("ABONENT_QUEUE_WAIT_TARGET_MINUTES", 15, minimum=1)
+if ABONENT_QUEUE_WAIT_TARGET_MINUTES > 480:
+    raise ImproperlyConfigured("ABONENT_QUEUE_WAIT_TARGET_MINUTES must be <= 480 (8 hours).")
 ABONENT_TRUSTED_PROXY_HOPS = envint("ABONENT_TRUSTED_PROXY_HOPS", 0, minimum=0)
+# The contact centre (CC-4, abonent/calls): call recordings are kept this many days (the
+# procedure: 1 year); their files live under this folder (Oktell's record folder, mounted);
+# recordings referenced by URL are proxied only from these PBX hosts; Oktell's local times
+# (without an offset) are in this zone.
+ABONENT_RECORDING_RETENTION_DAYS = envint("ABONENT_RECORDING_RETENTION_DAYS", 365, minimum=1)
+ABONENT_RECORDINGS_DIR = Path(envstr("ABONENT_RECORDINGS_DIR", str(MEDIA_ROOT / "recordings")))
+ABONENT_RECORDING_URL_HOSTS = envlist("ABONENT_RECORDING_URL_HOSTS", [])
+ABONENT_OKTELL_TIME_ZONE = envstr("ABONENT_OKTELL_TIME_ZONE", "Asia/Almaty")
+try:
+    __import__("zoneinfo").ZoneInfo(ABONENT_OKTELL_TIME_ZONE)
+except (ValueError, LookupError) as _zone_error:
+    raise ImproperlyConfigured(
+        f"ABONENT_OKTELL_TIME_ZONE is not a time zone: {ABONENT_OKTELL_TIME_ZONE!r}"
+    ) from _zone_error
+# Live events (the queue's display boards, consoles) between server processes: "auto" (the
+# default) is PostgreSQL LISTEN/NOTIFY on a PostgreSQL database, in-process on SQLite; or
+# "local", "postgres", "redis://host:port/db" (see abonent/core/lib/bus.py).
+ABONENT_EVENT_BUS = envstr("ABONENT_EVENT_BUS", "auto").strip()
+if ABONENT_EVENT_BUS not in {"auto", "local", "postgres"} and not ABONENT_EVENT_BUS.startswith(
+    ("redis://", "rediss://")
+):
+    raise ImproperlyConfigured(
+        "ABONENT_EVENT_BUS must be 'auto', 'local', 'postgres' or a redis://host:port/db URL, "
+        f"not {ABONENT_EVENT_BUS!r}"
+    )
+if ABONENT_EVENT_BUS == "postgres" and DATABASE_VENDOR != "postgresql":
+    raise ImproperlyConfigured(
+        "ABONENT_EVENT_BUS=postgres needs a PostgreSQL DATABASE_URL (use 'auto' or 'local')"
+    )
+# Meter readings (PC-1): the monthly submission window (days of the month, inclusive; the
+# procedure names none, so the 1st-25th by default; a meter may have its own days), what a
+# reading outside it does ("refuse" -> 422 outside_window, "next_period" -> counted for the
+# next window), and the monthly consumption, as a multiple of the meter's average, above which
+# a reading needs the consumer's confirmation (then it is flagged for review) and above which
+# it is refused as implausible.
+ABONENT_READINGS_WINDOW_FIRST_DAY = envint("ABONENT_READINGS_WINDOW_FIRST_DAY", 1, minimum=1)
+ABONENT_READINGS_WINDOW_LAST_DAY = envint("ABONENT_READINGS_WINDOW_LAST_DAY", 25, minimum=1)
+if not ABONENT_READINGS_WINDOW_FIRST_DAY <= ABONENT_READINGS_WINDOW_LAST_DAY <= 31:
+    raise ImproperlyConfigured(
+        "ABONENT_READINGS_WINDOW_FIRST_DAY..ABONENT_READINGS_WINDOW_LAST_DAY must be days 1-31"
+    )
+ABONENT_READINGS_OUTSIDE_WINDOW = envstr("ABONENT_READINGS_OUTSIDE_WINDOW", "next_period")
+if ABONENT_READINGS_OUTSIDE_WINDOW not in {"refuse", "next_period"}:
+    raise ImproperlyConfigured("ABONENT_READINGS_OUTSIDE_WINDOW must be 'refuse' or 'next_period'")
+ABONENT_READINGS_HIGH_FACTOR = envint("ABONENT_READINGS_HIGH_FACTOR", 3, minimum=2)
+ABONENT_READINGS_IMPLAUSIBLE_FACTOR = envint("ABONENT_READINGS_IMPLAUSIBLE_FACTOR", 20, minimum=3)
+if ABONENT_READINGS_IMPLAUSIBLE_FACTOR <= ABONENT_READINGS_HIGH_FACTOR:
+    raise ImproperlyConfigured(
+        "ABONENT_READINGS_IMPLAUSIBLE_FACTOR must be above ABONENT_READINGS_HIGH_FACTOR"
+    )
 # The largest request body Django reads into memory (forms, JSON).
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024, minimum=1024)
 

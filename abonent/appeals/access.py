@@ -22,10 +22,17 @@ INTAKE_ROLES = (
     Role.HALL_ADMIN,
 )
 DEPARTMENT_ROLES = (Role.EXECUTOR, Role.HEAD)
+# Every staff role reads the journal (filtered by visible_appeals); an integration (the PBX,
+# the IVR, billing) only posts its events.
+JOURNAL_ROLES = tuple(r for r in Role if r != Role.INTEGRATION)
 
 
 def can_register(user: Any) -> bool:
     return has_role(user, *INTAKE_ROLES)
+
+
+def can_read_journal(user: Any) -> bool:
+    return has_role(user, *JOURNAL_ROLES)
 
 
 def can_manage(user: Any) -> bool:

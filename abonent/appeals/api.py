@@ -309,6 +309,7 @@ def _row_values(v: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/appeals", response=AppealPage, auth=STAFF)
 def list_appeals(request: HttpRequest, filters: Query[AppealFilter]) -> dict[str, Any]:
+    access.require(access.can_read_journal(request.user))
     page = journal_page(request.user, filters)
     return {"items": [_row(a) for a in page.items], "next_cursor": page.next_cursor}
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from abonent.calls import views
 
 app_name = "calls"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("staff/calls/", views.call_log, name="log"),
+    path("staff/calls/<int:pk>/recording", views.listen, name="recording"),
+]

@@ -6,8 +6,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from abonent import equeue
 from abonent.appeals import book, boxes, reception
 from abonent.appeals.demo import load_topics
+from abonent.calls.demo import load_calls_demo
 from abonent.core.demo import load_demo
 
 
@@ -19,8 +21,9 @@ class Command(BaseCommand):
             raise CommandError("Demo data with the password 'demo' is refused in production mode.")
         created = load_demo()
         load_topics()
-        for app in (book, boxes, reception):
+        for app in (book, boxes, reception, equeue):
             import_module(f"{app.__name__}.demo").load_demo()
+        load_calls_demo()  # after load_demo: it needs the role groups and cc_operator
         self.stdout.write(
             f"Demo data ready ({created['offices']} offices and {created['users']} users created; "
             "existing rows kept)."

@@ -1,0 +1,228 @@
+"""The ingest of PBX events (CC-4): ``POST /api/v1/telephony/events`` and the statistics
+import both end here.
+
+Two statements per event, in one transaction, and no per-event Python work beyond building
+their parameters:
+
+1. ``INSERT INTO calls_callevent ... ON CONFLICT (call_id, event) DO NOTHING RETURNING id``
+   — the event is stored once; a replay inserts nothing.
+2. only when (1) inserted: one ``INSERT INTO calls_call ... ON CONFLICT (call_id) DO UPDATE``
+   that fills the columns this kind of event owns (``COALESCE``: there is only ever one event
+   of a kind, so the order of arrival cannot matter) and takes phone, direction and operator
+   from the event of the best rank present (``models.EVENT_RANK``/``OPERATOR_RANK``); the
+   operator's user is matched in the same statement through ``OperatorLine.login``.
+   A replay reads the call instead (one ``SELECT``).
+
+The SQL is the UPSERT dialect PostgreSQL and SQLite share (``ON CONFLICT``, ``RETURNING``).
+The event rows are the call's append-only history (who sent what, when, as received), so no
+separate audit row is written per event: at 1,000 events/s that would double the writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from abonent.calls.models import (
+    EVENT_RANK,
+    NO_RANK,
+    OPERATOR_RANK,
+    Call,
+    CallEvent,
+    Direction,
+    Event,
+    Source,
+)
+
+
+@dataclass(frozen=True)
+class EventData:
+    """One validated event. ``at`` is aware (UTC); ``phone`` already normalised."""
+
+    event: str
+    call_id: str
+    at: datetime
+    phone: str = ""
+    direction: str = Direction.IN
+    operator: str = ""
+    recording_url: str = ""
+    recorded: bool = False
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CallState:
+    call_id: str
+    status: str
+    direction: str
+    phone: str
+    operator: str
+    started_at: datetime | None
+    answered_at: datetime | None
+    ended_at: datetime | None
+    duration: int | None
+    recorded: bool
+    recording: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "call_id": self.call_id,
+            "status": self.status,
+            "direction": self.direction,
+            "phone": self.phone,
+            "operator": self.operator,
+            "started_at": self.started_at,
+            "answered_at": self.answered_at,
+            "ended_at": self.ended_at,
+            "duration": self.duration,
+            "recorded": self.recorded,
+            "recording": self.recording,
+        }
+
+
+_STATE_COLUMNS = (
+    "call_id",
+    "status",
+    "direction",
+    "phone",
+    "operator_login",
+    "started_at",
+    "answered_at",
+    "ended_at",
+    "duration",
+    "recorded",
+    "recording_ref",
+    "recording_purged_at",
+)
+_RETURNING = ", ".join(_STATE_COLUMNS)
+
+_INSERT_EVENT = (
+    "INSERT INTO calls_callevent (call_id, event, at, payload, source, received_at, "
+    "received_by_id) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (call_id, event) DO NOTHING RETURNING id"
+)
+
+
+def _better(column: str, rank: str) -> str:
+    """Take ``column`` from the incoming event when its ``rank`` is better (lower)."""
+    return (
+        f"{column} = CASE WHEN excluded.{rank} < calls_call.{rank} "
+        f"THEN excluded.{column} ELSE calls_call.{column} END"
+    )
+
+
+# Built from constants only (column names), never from input: parameters are bound.
+_UPSERT_CALL = (
+    "INSERT INTO calls_call (call_id, direction, phone, phone_rank, operator_login, "  # noqa: S608
+    "operator_rank, operator_id, started_at, answered_at, ended_at, recorded, recording_ref, "
+    "recording_at, retained_for_appeal, created_at) VALUES (%s, %s, %s, %s, %s, %s, "
+    "(SELECT user_id FROM calls_operatorline WHERE login = %s), %s, %s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (call_id) DO UPDATE SET "
+    "started_at = COALESCE(calls_call.started_at, excluded.started_at), "
+    "answered_at = COALESCE(calls_call.answered_at, excluded.answered_at), "
+    "ended_at = COALESCE(calls_call.ended_at, excluded.ended_at), "
+    "recording_at = COALESCE(calls_call.recording_at, excluded.recording_at), "
+    "recording_ref = CASE WHEN calls_call.recording_ref = '' "
+    "AND calls_call.recording_purged_at IS NULL "
+    "THEN excluded.recording_ref ELSE calls_call.recording_ref END, "
+    "recorded = CASE WHEN excluded.recorded THEN excluded.recorded ELSE calls_call.recorded END, "
+    f"{_better('phone', 'phone_rank')}, {_better('direction', 'phone_rank')}, "
+    f"{_better('operator_login', 'operator_rank')}, {_better('operator_id', 'operator_rank')}, "
+    # Every right-hand side sees the row as it was (SQL), so the ranks compare old values.
+    f"{_better('phone_rank', 'phone_rank')}, {_better('operator_rank', 'operator_rank')} "
+    f"RETURNING {_RETURNING}"
+)
+
+
+def _aware(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        parsed = parse_datetime(value)
+        if parsed is None:
+            return None
+        value = parsed
+    moment: datetime = value
+    if timezone.is_naive(moment):
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def _state(row: tuple[Any, ...] | dict[str, Any]) -> CallState:
+    v = row if isinstance(row, dict) else dict(zip(_STATE_COLUMNS, row, strict=True))
+    return CallState(
+        call_id=v["call_id"],
+        status=v["status"],
+        direction=v["direction"],
+        phone=v["phone"],
+        operator=v["operator_login"],
+        started_at=_aware(v["started_at"]),
+        answered_at=_aware(v["answered_at"]),
+        ended_at=_aware(v["ended_at"]),
+        duration=v["duration"],
+        recorded=bool(v["recorded"]),
+        recording=bool(v["recording_ref"]) and v["recording_purged_at"] is None,
+    )
+
+
+def _db_time(value: datetime | None) -> Any:
+    return None if value is None else connection.ops.adapt_datetimefield_value(value)
+
+
+_PAYLOAD_FIELD = CallEvent._meta.get_field("payload")
+
+
+@transaction.atomic
+def record_event(
+    data: EventData, *, actor: Any, source: str = Source.API
+) -> tuple[bool, CallState]:
+    """Store one PBX event and fold it into its call. Returns (new, the call's state);
+    ``new`` is False for a replay of an event already stored, which changes nothing."""
+    now = timezone.now()
+    user_id = getattr(actor, "pk", None)
+    payload = _PAYLOAD_FIELD.get_db_prep_save(data.payload, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_EVENT,
+            [data.call_id, data.event, _db_time(data.at), payload, source, _db_time(now), user_id],
+        )
+        inserted = cursor.fetchone() is not None
+        if not inserted:
+            return False, read_state(data.call_id)
+        kind = Event(data.event)
+        phone_rank = EVENT_RANK[kind] if data.phone else NO_RANK
+        operator_rank = OPERATOR_RANK[kind] if data.operator else NO_RANK
+        cursor.execute(
+            _UPSERT_CALL,
+            [
+                data.call_id,
+                data.direction,
+                data.phone,
+                phone_rank,
+                data.operator,
+                operator_rank,
+                data.operator,
+                _db_time(data.at if kind == Event.STARTED else None),
+                _db_time(data.at if kind == Event.ANSWERED else None),
+                _db_time(data.at if kind == Event.ENDED else None),
+                data.recorded or kind == Event.RECORDING_READY,
+                data.recording_url if kind == Event.RECORDING_READY else "",
+                _db_time(data.at if kind == Event.RECORDING_READY else None),
+                False,
+                _db_time(now),
+            ],
+        )
+        row = cursor.fetchone()
+    return True, _state(row)
+
+
+def read_state(call_id: str) -> CallState:
+    found = Call.objects.filter(call_id=call_id).values(*_STATE_COLUMNS).first()
+    if found is None:  # the event row exists, so its call does: only a broken database
+        raise LookupError(call_id)
+    return _state(found)

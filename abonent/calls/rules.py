@@ -1,0 +1,71 @@
+"""Pure rules of the telephony integration (no ORM): phone numbers and PBX times."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, tzinfo
+
+_NOT_DIGIT = re.compile(r"\D")
+_PHONE_CHARS = re.compile(r"^\+?[\d\s\-().]{1,32}$")
+# What the PBX sends for a caller whose number is hidden.
+HIDDEN = frozenset({"", "anonymous", "unknown", "restricted", "private", "hidden"})
+
+
+class BadPhone(ValueError):
+    pass
+
+
+class BadTime(ValueError):
+    pass
+
+
+def normalise_phone(raw: str) -> str:
+    """A Kazakhstan number as ``+7XXXXXXXXXX`` (from ``87011234567``, ``7011234567``,
+    ``+7 701 123-45-67``, ``77011234567``); another international number as ``+`` and its
+    digits; a hidden caller as ``""``. Anything else raises ``BadPhone``."""
+    value = raw.strip()
+    if value.lower() in HIDDEN:
+        return ""
+    if not _PHONE_CHARS.match(value):
+        raise BadPhone(raw)
+    digits = _NOT_DIGIT.sub("", value)
+    if len(digits) == 11 and digits[0] in "78" and not value.startswith("+8"):
+        return "+7" + digits[1:]
+    if len(digits) == 10 and not value.startswith("+"):
+        return "+7" + digits
+    if value.startswith("+") and 8 <= len(digits) <= 15:
+        return "+" + digits
+    if len(digits) == 12 and digits.startswith("007"):
+        return "+7" + digits[2:]
+    raise BadPhone(raw)
+
+
+def parse_pbx_time(raw: str, zone: tzinfo) -> datetime:
+    """ISO 8601 with an offset, or Oktell's local ``YYYY-MM-DD HH:MM:SS[.fff]`` (also with
+    ``T``) taken in the PBX's time zone; always returned in UTC."""
+    value = raw.strip()
+    if not value:
+        raise BadTime(raw)
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = datetime.strptime(value, "%d.%m.%Y %H:%M:%S")
+        except ValueError:
+            raise BadTime(raw) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed.astimezone(UTC)
+
+
+_GUID = re.compile(
+    r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$"
+)
+
+
+def normalise_call_id(raw: str) -> str:
+    """Oktell's chain ids are GUIDs, written upper-case by SQL Server and lower-case (or in
+    braces) by its scenarios: one spelling for both. Other ids are kept as they are."""
+    value = raw.strip()
+    found = _GUID.match(value)
+    return found.group(1).lower() if found else value

@@ -251,7 +251,7 @@ def row(name: str, rps: float, p: dict[str, float], errors: int) -> None:
 
 def run_queue(base: str, env: dict[str, str]) -> None:
     if selected("queue call-next"):
-        setup = queue_setup(env, tickets=QUEUE_WINDOWS * 100)
+        setup = queue_setup(env, tickets=QUEUE_WINDOWS * 25)
         result = asyncio.run(queue.call_next_load(base, setup["windows"], SECONDS))
         stats = queue.percentiles(result.latencies_ms)
         row(

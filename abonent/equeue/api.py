@@ -205,10 +205,7 @@ def issue(request: HttpRequest, body: TicketIn) -> Status[TicketOut]:
 
 @router.post("/windows/{window_id}/call-next", response={200: TicketOut, 204: None}, auth=STAFF)
 def call_next(request: HttpRequest, window_id: int) -> Any:
-    window = Window.objects.filter(pk=window_id).first()
-    if window is None:
-        raise NotFound(_("No such window."))
-    ticket = services.call_next_ticket(window=window, actor=request.user)
+    ticket = services.call_next_ticket(window=window_id, actor=request.user)
     if ticket is None:
         return HttpResponse(status=204)
     return ticket_out(ticket)

@@ -128,7 +128,16 @@ class Ticket(models.Model):
                 fields=["office", "day", "number"], name="equeue_ticket_number_per_day"
             )
         ]
-        indexes = [models.Index(fields=["office", "day", "status"], name="equeue_waiting_idx")]
+        indexes = [
+            models.Index(fields=["office", "day", "status"], name="equeue_waiting_idx"),
+            # Call-next reads only today's waiting tickets of an office, while the day's
+            # served tickets pile up beside them.
+            models.Index(
+                fields=["office", "day", "issued_at"],
+                condition=models.Q(status="waiting"),
+                name="equeue_waiting_line",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number

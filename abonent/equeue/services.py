@@ -25,8 +25,10 @@ from django.db.models import (
     Avg,
     Case,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -335,7 +337,12 @@ def _eligible(window: Window, day: Any) -> QuerySet[Ticket]:
 def _regular_first(window: Window, eligible: QuerySet[Ticket], at: datetime) -> bool:
     streak = priority_streak()
     last = list(
-        TicketEvent.objects.filter(window=window, action=Action.CALLED, at__date=at.date())
+        # Today's calls in Astana's day (a range, so the (window, action, at) index serves).
+        TicketEvent.objects.filter(
+            window=window,
+            action=Action.CALLED,
+            at__gte=timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0),
+        )
         .order_by("-at", "-id")
         .values_list("priority", flat=True)[:streak]
     )
@@ -404,16 +411,33 @@ def _check_open(window: Window, at: datetime) -> None:
 
 
 @transaction.atomic
-def call_next_ticket(*, window: Window, actor: Any) -> Ticket | None:
-    """The next consumer to this window, or None when nobody waits (Q-4). Refused while
-    the window serves someone (``window_busy``), when the office is closed
-    (``office_closed``) and during the window's own break (``window_on_break``)."""
-    acting_window(actor, window)
+def call_next_ticket(*, window: Window | int, actor: Any) -> Ticket | None:
+    """The next consumer to this window (a Window or its id), or None when nobody waits
+    (Q-4). Refused while the window serves someone (``window_busy``), when the office is
+    closed (``office_closed``) and during the window's own break (``window_on_break``).
+
+    Every window presses this all day: the window's row, whether the actor sits there, and
+    its office come in one statement, and the hours from a per-process snapshot."""
     # One press at a time per window: a double click must not call two consumers. Other
     # windows are not blocked, they lock their own row.
-    window = (
-        Window.objects.select_for_update(of=("self",)).select_related("office").get(pk=window.pk)
+    found = (
+        Window.objects.select_for_update(of=("self",))
+        .select_related("office")
+        .annotate(
+            _seated=Exists(
+                StaffProfile.objects.filter(
+                    user_id=getattr(actor, "pk", None) or 0, window_id=OuterRef("pk")
+                )
+            )
+        )
+        .filter(pk=window if isinstance(window, int) else window.pk)
+        .first()
     )
+    if found is None:
+        raise NotFound(_("No such window."))
+    window = found
+    if not (getattr(actor, "is_superuser", False) or window._seated):  # type: ignore[attr-defined]
+        raise Forbidden(_("You do not work at this window."), code="not_your_window")
     if not window.is_active:
         raise DomainError(_("This window is closed."), code="window_inactive")
     busy = Ticket.objects.filter(window=window, status__in=(Status.CALLED, Status.SERVING))

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from abonent import equeue
 from abonent.appeals import book, boxes, reception
 from abonent.appeals.demo import load_topics
+from abonent.cabinet.demo import load_cabinet_demo
 from abonent.calls.demo import load_calls_demo
 from abonent.core.demo import load_demo
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         for app in (book, boxes, reception, equeue):
             import_module(f"{app.__name__}.demo").load_demo()
         load_calls_demo()  # after load_demo: it needs the role groups and cc_operator
+        load_cabinet_demo()
         self.stdout.write(
             f"Demo data ready ({created['offices']} offices and {created['users']} users created; "
             "existing rows kept)."

@@ -18,11 +18,14 @@ from abonent.appeals.boxes.api import router as boxes_router
 from abonent.appeals.reception.api import router as reception_router
 from abonent.cabinet.api import router as cabinet_router
 from abonent.calls.api import router as calls_router
+from abonent.calls.ivr.api import router as ivr_router
 from abonent.core.api import router as core_router
 from abonent.core.auth import TokenAuth
 from abonent.core.errors import DomainError
 from abonent.equeue.api import router as queue_router
 from abonent.equeue.stats_api import router as queue_stats_router
+from abonent.portal.api import router as portal_router
+from abonent.visits.api import router as visits_router
 from abonent.workdays.api import router as calendar_router
 
 api = NinjaAPI(
@@ -91,3 +94,6 @@ api.add_router("/queue/stats", queue_stats_router, tags=["queue statistics"])
 api.add_router("/queue", queue_router, tags=["electronic queue"])
 api.add_router("", cabinet_router, tags=["personal cabinet"])
 api.add_router("", calls_router, tags=["contact centre"])
+api.add_router("/ivr", ivr_router, tags=["IVR"])
+api.add_router("/visits", visits_router, tags=["home visits"])
+api.add_router("/site", portal_router, tags=["website"])

@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "abonent.equeue",
     "abonent.cabinet",
     "abonent.calls",
+    "abonent.calls.ivr",
+    "abonent.visits",
+    "abonent.portal",
 ]
 
 MIDDLEWARE = [

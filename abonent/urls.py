@@ -29,4 +29,7 @@ urlpatterns = [
     path("", include("abonent.equeue.urls")),
     path("", include("abonent.cabinet.urls")),
     path("", include("abonent.calls.urls")),
+    path("", include("abonent.calls.ivr.urls")),
+    path("", include("abonent.visits.urls")),
+    path("", include("abonent.portal.urls")),
 ]

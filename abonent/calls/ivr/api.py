@@ -1,0 +1,7 @@
+"""Voice menu (IVR): API."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()

@@ -62,3 +62,81 @@ def can_listen(user: Any, operator_id: int | None) -> bool:
         and operator_id is not None
         and operator_id == getattr(user, "pk", None)
     )
+
+
+# The operator's call card: the log's readers and the Chancellery (complaints taken by phone).
+CARD_ROLES = (*LOG_ROLES, Role.CHANCELLERY)
+# Who sees the caller's personal data (number, names in their appeals): the roles that work
+# with the consumer (Law of RK on personal data); a system administrator does not.
+PERSONAL_DATA_ROLES = (
+    Role.CC_OPERATOR,
+    Role.SENIOR_OPERATOR,
+    Role.HEAD,
+    Role.MANAGER,
+    Role.CHANCELLERY,
+)
+# Recording outcomes and working on callbacks: the contact centre.
+OUTCOME_ROLES = (Role.CC_OPERATOR, Role.SENIOR_OPERATOR)
+# Giving a callback to someone else, and the supervisor's figures.
+SUPERVISOR_ROLES = (Role.SENIOR_OPERATOR, Role.HEAD, Role.MANAGER)
+# Requests passed to units: the contact centre and management see every unit's list.
+ALL_UNITS_ROLES = (*OUTCOME_ROLES, *SUPERVISOR_ROLES, Role.CHANCELLERY)
+
+
+def _staff(user: Any, *roles: str) -> bool:
+    return not is_integration(user) and has_role(user, *roles)
+
+
+def can_read_card(user: Any) -> bool:
+    return _staff(user, *CARD_ROLES)
+
+
+def sees_personal_data(user: Any) -> bool:
+    return _staff(user, *PERSONAL_DATA_ROLES)
+
+
+def can_record_outcome(user: Any, operator_id: int | None) -> bool:
+    """A contact-centre operator records the outcome of a call they took (or one the PBX did
+    not name an operator for); a senior operator of any call."""
+    if not _staff(user, *OUTCOME_ROLES):
+        return False
+    if has_role(user, Role.SENIOR_OPERATOR):
+        return True
+    return operator_id is None or operator_id == getattr(user, "pk", None)
+
+
+def can_work_callbacks(user: Any) -> bool:
+    return _staff(user, *OUTCOME_ROLES, *SUPERVISOR_ROLES)
+
+
+def can_finish_callback(user: Any, assignee_id: int | None) -> bool:
+    """The assignee, anyone of the contact centre for a pool callback, a supervisor."""
+    if _staff(user, *SUPERVISOR_ROLES):
+        return True
+    return _staff(user, *OUTCOME_ROLES) and assignee_id in (None, getattr(user, "pk", None))
+
+
+def can_reassign_callback(user: Any, assignee_id: int | None) -> bool:
+    return can_finish_callback(user, assignee_id)
+
+
+def can_supervise(user: Any) -> bool:
+    return _staff(user, *SUPERVISOR_ROLES)
+
+
+def sees_all_units(user: Any) -> bool:
+    return _staff(user, *ALL_UNITS_ROLES)
+
+
+def can_read_unit_requests(user: Any) -> bool:
+    """Every staff member reads their own unit's requests; some read every unit's."""
+    return not is_integration(user) and getattr(user, "is_authenticated", False)
+
+
+def may_finish_unit_request(user: Any, department_id: int, own_department_id: int | None) -> bool:
+    """The unit itself marks its request done; management may close any."""
+    if is_integration(user):
+        return False
+    return has_role(user, Role.MANAGER) or (
+        own_department_id is not None and own_department_id == department_id
+    )

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from abonent.calls.models import Call, CallEvent, OperatorLine
+from abonent.calls.models import Call, Callback, CallEvent, CallOutcome, OperatorLine, UnitRequest
 from abonent.calls.services import add_operator_line
 
 
@@ -57,3 +57,36 @@ class CallAdmin(admin.ModelAdmin[Call]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class _ReadOnly:
+    """Outcomes and their tasks change only through the services (audited)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(CallOutcome)
+class CallOutcomeAdmin(_ReadOnly, admin.ModelAdmin[CallOutcome]):
+    list_display = ["call", "kind", "topic", "recorded_at", "recorded_by"]
+    list_filter = ["kind", "topic"]
+    search_fields = ["call__call_id", "call__phone"]
+    raw_id_fields = ["call", "appeal"]
+
+
+@admin.register(Callback)
+class CallbackAdmin(_ReadOnly, admin.ModelAdmin[Callback]):
+    list_display = ["outcome", "due_at", "assignee", "status", "done_at"]
+    list_filter = ["status"]
+
+
+@admin.register(UnitRequest)
+class UnitRequestAdmin(_ReadOnly, admin.ModelAdmin[UnitRequest]):
+    list_display = ["outcome", "department", "status", "created_at", "done_at"]
+    list_filter = ["status", "department"]

@@ -232,3 +232,165 @@ class CallEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id} {self.event}"
+
+
+# ---- outcomes of calls (CC-1, CC-5..CC-8; issue #6, point 5) -----------------------------
+
+
+class CallTopic(models.TextChoices):
+    """The question of the call: the rows of the routing table (C-2), and ``other``."""
+
+    CONTRACT_TERMS = "contract_terms", _("Contract terms, payment deadlines, heat-supply terms")
+    HOT_WATER_READINGS = "hot_water_readings", _("Hot-water meter readings")
+    DISCONNECTION = "disconnection", _("Disconnection and reconnection of energy")
+    CHARGES = "charges", _("Charges, debt and payments")
+    APPEALS = "appeals", _("Appeals addressed to the company")
+    DOCUMENTS_WORKS = "documents_works", _("Preparing documents and having works done")
+    OTHER = "other", _("Another question")
+
+
+# The row number of the registry's routing table (``appeals.Topic.number``) for each topic.
+TOPIC_NUMBER: dict[str, int] = {
+    CallTopic.CONTRACT_TERMS: 1,
+    CallTopic.HOT_WATER_READINGS: 2,
+    CallTopic.DISCONNECTION: 3,
+    CallTopic.CHARGES: 4,
+    CallTopic.APPEALS: 5,
+    CallTopic.DOCUMENTS_WORKS: 6,
+}
+
+
+class OutcomeKind(models.TextChoices):
+    ANSWERED = "answered", _("Answered during the call")
+    CALLBACK = "callback", _("The consumer calls back for the full answer")
+    ABUSE = "abuse", _("Ended for abuse after a warning")
+    COMPLAINT = "complaint", _("Complaint or claim registered")
+    PASSED = "passed", _("Request passed to a unit")
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+
+
+class CallOutcome(models.Model):
+    """What the operator recorded about a call: one per call (CC-5..CC-8)."""
+
+    call = models.OneToOneField(
+        Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="outcome"
+    )
+    kind = models.CharField(_("outcome"), max_length=16, choices=OutcomeKind.choices)
+    topic = models.CharField(_("topic"), max_length=24, choices=CallTopic.choices, blank=True)
+    answer = models.TextField(_("answer given"), blank=True)
+    warning_given = models.BooleanField(_("warning given before ending the call"), default=False)
+    appeal = models.ForeignKey(
+        "appeals.Appeal",
+        verbose_name=_("appeal"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    # The request as the operator sent it, normalised: a replay of the same request answers
+    # with this outcome, a different one is a conflict.
+    request = models.JSONField(_("request"), default=dict)
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+
+    class Meta:
+        verbose_name = _("call outcome")
+        verbose_name_plural = _("call outcomes")
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.call_id}: {self.kind}"
+
+
+class Callback(models.Model):
+    """CC-6: the consumer was told when to call back; the operator (or the pool, when no one
+    is assigned) prepares the full answer by then."""
+
+    outcome = models.OneToOneField(
+        CallOutcome, verbose_name=_("outcome"), on_delete=models.PROTECT, related_name="callback"
+    )
+    due_at = models.DateTimeField(_("call back at"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("callback")
+        verbose_name_plural = _("callbacks")
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["status", "due_at"], name="callback_due")]
+
+    def __str__(self) -> str:
+        return f"callback {self.pk}"
+
+
+class UnitRequest(models.Model):
+    """CC-1: a request the contact centre passed to a unit for execution."""
+
+    outcome = models.OneToOneField(
+        CallOutcome,
+        verbose_name=_("outcome"),
+        on_delete=models.PROTECT,
+        related_name="unit_request",
+    )
+    department = models.ForeignKey(
+        "core.Department", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+",
+        db_index=False,
+    )  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("passed"), default=timezone.now)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("request to a unit")
+        verbose_name_plural = _("requests to units")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["department", "status", "created_at"], name="unit_request_list")
+        ]
+
+    def __str__(self) -> str:
+        return f"request {self.pk}"

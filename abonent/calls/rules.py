@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, tzinfo
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
 
 _NOT_DIGIT = re.compile(r"\D")
 _PHONE_CHARS = re.compile(r"^\+?[\d\s\-().]{1,32}$")
@@ -69,3 +71,47 @@ def normalise_call_id(raw: str) -> str:
     value = raw.strip()
     found = _GUID.match(value)
     return found.group(1).lower() if found else value
+
+
+# ---- callbacks (CC-6) ---------------------------------------------------------------------
+
+CALLBACK_STEP_MINUTES = 5
+
+
+@dataclass(frozen=True)
+class CallbackRefusal:
+    code: str  # callback_in_past | callback_outside_hours
+    next_possible: datetime | None
+
+
+def _ceil_to_step(moment: datetime) -> datetime:
+    step = timedelta(minutes=CALLBACK_STEP_MINUTES)
+    floor = moment.replace(second=0, microsecond=0)
+    floor -= timedelta(minutes=floor.minute % CALLBACK_STEP_MINUTES)
+    return floor if floor == moment else floor + step
+
+
+def check_callback_time(
+    at: datetime,
+    *,
+    now: datetime,
+    is_open: Callable[[datetime], bool],
+    next_open: Callable[[datetime], datetime | None],
+) -> CallbackRefusal | None:
+    """A callback time must be in the future and inside the contact centre's hours (CC-2,
+    CC-6). A refusal names the next possible time: the first open moment from now (on a
+    5-minute step) for a past time, the next opening after the time asked for otherwise."""
+    if at <= now:
+        first = _ceil_to_step(now + timedelta(seconds=1))
+        return CallbackRefusal("callback_in_past", first if is_open(first) else next_open(first))
+    if not is_open(at):
+        return CallbackRefusal("callback_outside_hours", next_open(at))
+    return None
+
+
+def mask_phone(phone: str) -> str:
+    """For readers without access to personal data: the country code and the last two
+    digits (``+7*******67``)."""
+    if len(phone) <= 4:
+        return "*" * len(phone)
+    return phone[:2] + "*" * (len(phone) - 4) + phone[-2:]

@@ -269,6 +269,25 @@ if ABONENT_READINGS_IMPLAUSIBLE_FACTOR <= ABONENT_READINGS_HIGH_FACTOR:
     raise ImproperlyConfigured(
         "ABONENT_READINGS_IMPLAUSIBLE_FACTOR must be above ABONENT_READINGS_HIGH_FACTOR"
     )
+# Home visits (V-1..V-4): the daily window for visits on working days ("HH:MM-HH:MM", checked
+# at start by abonent.visits.apps), how long a visit code stays valid after the visit's end,
+# and the global lockout of the public code check: that many failed lookups in an hour, from
+# all clients together, close the check for the rest of the hour.
+ABONENT_VISITS_HOURS = envstr("ABONENT_VISITS_HOURS", "09:00-18:00")
+ABONENT_VISITS_CODE_GRACE_MINUTES = envint("ABONENT_VISITS_CODE_GRACE_MINUTES", 120, minimum=0)
+ABONENT_VISITS_VERIFY_GLOBAL_FAILURES = envint(
+    "ABONENT_VISITS_VERIFY_GLOBAL_FAILURES", 500, minimum=1
+)
+# The address of the public verify page as notices print it.
+ABONENT_VISITS_VERIFY_URL = envstr("ABONENT_VISITS_VERIFY_URL", "https://aesbyt.kz/visits/verify/")
+# SMS: "file" (development: one file per message under ABONENT_SMS_DIR), "console" (log), or
+# "http" (the gateway at ABONENT_SMS_GATEWAY_URL, bearer ABONENT_SMS_GATEWAY_TOKEN).
+ABONENT_SMS_BACKEND = envstr("ABONENT_SMS_BACKEND", "http" if PRODUCTION else "file")
+ABONENT_SMS_DIR = Path(envstr("ABONENT_SMS_DIR", str(VAR_DIR / "sms")))
+ABONENT_SMS_GATEWAY_URL = envstr("ABONENT_SMS_GATEWAY_URL", "")
+ABONENT_SMS_GATEWAY_TOKEN = envstr("ABONENT_SMS_GATEWAY_TOKEN", "")
+ABONENT_SMS_SENDER = envstr("ABONENT_SMS_SENDER", "AES")
+ABONENT_SMS_TIMEOUT = envint("ABONENT_SMS_TIMEOUT", 10, minimum=1)
 # The largest request body Django reads into memory (forms, JSON).
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024, minimum=1024)
 

@@ -19,8 +19,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from bench import queue
-from bench.scenarios import SCENARIOS, Scenario
+from bench import cabinet, queue
+from bench.scenarios import READINGS, SCENARIOS, Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -37,6 +37,9 @@ QUEUE_WINDOWS = int(os.environ.get("BENCH_QUEUE_WINDOWS", "20"))
 BOARD_STREAMS = int(os.environ.get("BENCH_BOARD_STREAMS", "500"))
 BOARD_CALLS = int(os.environ.get("BENCH_BOARD_CALLS", "100"))
 QUEUE_WORDS = {"queue", "call-next", "board"}
+CABINET_WORDS = {"cabinet", "readings", "import"}
+# Scenarios that need no appeals: when only they are selected, none are generated.
+NO_APPEALS_WORDS = QUEUE_WORDS | CABINET_WORDS
 
 
 def selected(name: str) -> bool:
@@ -98,7 +101,7 @@ def prepare_database(env: dict[str, str]) -> None:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    appeals = 0 if ONLY and set(ONLY) <= QUEUE_WORDS else APPEALS
+    appeals = 0 if ONLY and set(ONLY) <= NO_APPEALS_WORDS else APPEALS
     for cmd in (
         ["migrate", "--noinput", "-v0"],
         ["seed_demo"],
@@ -113,9 +116,9 @@ def prepare_database(env: dict[str, str]) -> None:
     env["BENCH_TOKEN"] = issue_token(env)
 
 
-def issue_token(env: dict[str, str]) -> str:
+def issue_token(env: dict[str, str], username: str = "chancellery") -> str:
     return subprocess.run(
-        [PY, "manage.py", "issue_token", "chancellery"],
+        [PY, "manage.py", "issue_token", username],
         cwd=ROOT,
         env=env,
         check=True,
@@ -299,6 +302,25 @@ def run_queue(base: str, env: dict[str, str]) -> None:
         )
 
 
+def run_import(env: dict[str, str]) -> None:
+    """Import the generated billing file (timed; the readings scenario needs its accounts),
+    then what autovacuum would do, and the token the readings scenario submits with."""
+    import psycopg
+
+    print(f"manage.py import_billing ({cabinet.ACCOUNTS} generated accounts)", flush=True)
+    seconds, line = cabinet.import_accounts(PY, ROOT, env)
+    load = os.getloadavg()
+    print(
+        f"  billing import of {cabinet.ACCOUNTS} accounts: {seconds:.1f} s wall clock "
+        f"(target < 60 s; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})\n  {line}",
+        flush=True,
+    )
+    with psycopg.connect(DB_URL, autocommit=True) as conn:
+        conn.execute("VACUUM (ANALYZE) cabinet_account, cabinet_meter, cabinet_reading")
+    env["BENCH_READINGS_TOKEN"] = issue_token(env, cabinet.READINGS_USER)
+    env["BENCH_IMPORT_ACCOUNTS"] = str(cabinet.ACCOUNTS)
+
+
 def main() -> None:
     wrk = ensure_wrk()
     env = dict(
@@ -307,8 +329,11 @@ def main() -> None:
         ABONENT_RATE_LIMITS="off",
         DEBUG="false",
         DJANGO_SETTINGS_MODULE="abonent.settings",
+        **cabinet.SERVER_ENV,
     )
     prepare_database(env)
+    if selected("cabinet import") or selected(READINGS.name):
+        run_import(env)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = start_server(env, port, WORKERS)
@@ -332,6 +357,9 @@ def main() -> None:
                 flush=True,
             )
         run_queue(base, env)
+        if selected(READINGS.name):
+            load = os.getloadavg()
+            print(f"  {cabinet.readings_summary(DB_URL)}; load average {load[0]:.2f} {load[1]:.2f}")
         if selected("register"):
             print("\n" + check_numbers())
     finally:

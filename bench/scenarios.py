@@ -3,7 +3,10 @@ issues append theirs to SCENARIOS."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+
+from bench.cabinet import READINGS_LUA
 
 
 @dataclass(frozen=True)
@@ -97,4 +100,11 @@ end
 )
 
 
-SCENARIOS: list[Scenario] = [DEADLINE, CALENDAR_DAY, JOURNAL, CONTROL, REGISTER]
+READINGS = Scenario(
+    name="cabinet readings (POST /api/v1/readings)",
+    lua=READINGS_LUA,  # see bench/cabinet.py: every request is a valid reading
+    connections=int(os.environ.get("BENCH_READINGS_CONNECTIONS", "32")),
+)
+
+
+SCENARIOS: list[Scenario] = [DEADLINE, CALENDAR_DAY, JOURNAL, CONTROL, REGISTER, READINGS]

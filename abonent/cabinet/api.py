@@ -27,8 +27,9 @@ from pydantic import StrictFloat, StrictInt, StringConstraints
 from abonent.cabinet import services
 from abonent.cabinet.auth import CabinetSessionAuth, Principal
 from abonent.cabinet.invoice import LANGUAGES, invoice_pdf
-from abonent.cabinet.models import Bill, ConsumerKind
-from abonent.cabinet.permissions import reading_submitter
+from abonent.cabinet.models import Bill, ConsumerKind, Reading
+from abonent.cabinet.permissions import may_review, reading_submitter
+from abonent.cabinet.staff import review_queryset
 from abonent.core.auth import TokenAuth
 from abonent.core.errors import Forbidden, InvalidInput, NotFound
 from abonent.core.lib.ratelimit import hit
@@ -200,3 +201,87 @@ def invoice(
     name = f"invoice-{period}" + (f"-{account}" if account else "") + ".pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+class ReviewItemOut(Schema):
+    id: int
+    account: str
+    meter: str
+    period: str = Field(..., description="YYYY-MM")
+    value: str
+    previous_value: str | None
+    consumption: str | None
+    source: str
+    status: str
+    flag_reason: str
+    submitted_at: datetime
+    reviewed_at: datetime | None
+    review_note: str
+
+
+class ReviewIn(Schema):
+    decision: Literal["accept", "reject"]
+    note: str = Field("", max_length=500, description="Required to reject: why.")
+
+
+STAFF_AUTH = [TokenAuth(), django_auth]
+
+
+def _reviewer(request: HttpRequest) -> None:
+    if not may_review(request.user):
+        raise Forbidden(_("Your role does not allow reviewing readings."))
+
+
+def _review_item(r: Reading) -> ReviewItemOut:
+    decimals = r.meter.decimals
+    return ReviewItemOut(
+        id=r.pk,
+        account=r.meter.account.number,
+        meter=r.meter.serial,
+        period=services.period_label(r.period),
+        value=services.shown(r.value, decimals) or "",
+        previous_value=services.shown(r.previous_value, decimals),  # type: ignore[attr-defined]
+        consumption=services.shown(r.consumption, decimals),
+        source=r.source,
+        status=r.status,
+        flag_reason=r.flag_reason,
+        submitted_at=r.submitted_at,
+        reviewed_at=r.reviewed_at,
+        review_note=r.review_note,
+    )
+
+
+@router.get(
+    "/readings/review",
+    auth=STAFF_AUTH,
+    response={200: list[ReviewItemOut], 403: ErrorOut, 422: ErrorOut},
+    summary="Readings flagged for review, oldest first, or those already reviewed",
+)
+def review_list(
+    request: HttpRequest,
+    show: Literal["waiting", "accepted", "rejected"] = "waiting",
+    source: SourceIn | None = None,
+    month: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None,
+    account: Annotated[str, StringConstraints(max_length=20)] | None = None,
+    offset: Annotated[int, Field(ge=0)] = 0,
+    limit: Annotated[int, Field(ge=1, le=200)] = 50,
+) -> list[ReviewItemOut]:
+    """Controllers, senior operators, the head, system administrators (as the page)."""
+    _reviewer(request)
+    qs = review_queryset({"show": show, "source": source, "month": month, "account": account})
+    return [_review_item(r) for r in qs[offset : offset + limit]]
+
+
+@router.post(
+    "/readings/{reading_id}/review",
+    auth=STAFF_AUTH,
+    response={200: ReviewItemOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Accept or reject a flagged reading (a rejection needs a note)",
+)
+def review(request: HttpRequest, reading_id: int, payload: ReviewIn) -> ReviewItemOut:
+    _reviewer(request)
+    services.review_reading(
+        reading_id=reading_id, decision=payload.decision, note=payload.note, actor=request.user
+    )
+    found = review_queryset({"show": "all"}).get(pk=reading_id)
+    return _review_item(found)

@@ -597,6 +597,9 @@ def _write_readings(
             "source": ReadingSource.BILLING.value,
             "status": ReadingStatus.ACCEPTED.value,
             "submitted_at": timezone.now(),
+            "reviewed_at": None,
+            "reviewed_by_id": None,
+            "review_note": "",
         }
         for (number, serial, period), x in wanted.items()
     ]
@@ -681,8 +684,10 @@ def import_billing(
         reader = {"csv": _csv_records, "json": _json_records, "jsonl": _jsonl_records}[fmt]
 
         def tick(res: ImportResult) -> None:
+            share = min(counter.done / size, 1.0)
+            _record_progress(res, share)
             if progress is not None:
-                progress(res, min(counter.done / size, 1.0))
+                progress(res, share)
 
         try:
             import_records(
@@ -709,13 +714,33 @@ def import_items(items: Iterable[dict[str, Any]], *, name: str, actor: Any = Non
     return result
 
 
+def _record_progress(result: ImportResult, share: float) -> None:
+    """How far a running import has got, for the staff page (one UPDATE per progress step,
+    committed at once: the chunks have their own transactions)."""
+    ImportRun.objects.filter(pk=result.run.pk).update(
+        rows=result.rows,
+        accepted=result.accepted,
+        rejected=len(result.rejections),
+        progress=share,
+    )
+
+
 @transaction.atomic
 def _finish(result: ImportResult, user: Any, *, failure: str = "") -> None:
     run = result.run
     run.finished_at = timezone.now()
     run.rows, run.accepted, run.rejected = result.rows, result.accepted, len(result.rejections)
     run.counts = {**result.counts, **({"failure": failure} if failure else {})}
-    run.save(update_fields=["finished_at", "rows", "accepted", "rejected", "counts"])
+    run.progress = 1.0 if not failure else run.progress
+    run.rejections = [
+        {"line": r.line, "account": r.account, "reason": r.reason}
+        for r in result.rejections[: ImportRun.REJECTIONS_KEPT]
+    ]
+    run.save(
+        update_fields=[
+            "finished_at", "rows", "accepted", "rejected", "counts", "progress", "rejections"
+        ]
+    )  # fmt: skip
     audit.record(
         actor=user,
         action="billing.imported",

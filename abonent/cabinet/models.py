@@ -166,6 +166,7 @@ class ReadingStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     NEEDS_REVIEW = "needs_review", _("Needs review")
     NEXT_PERIOD = "next_period", _("Counted for the next period")
+    REJECTED = "rejected", _("Rejected on review")
 
 
 class Reading(models.Model):
@@ -193,6 +194,17 @@ class Reading(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # A flagged reading's review (services.review_reading): accepted or rejected, by whom.
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    review_note = models.CharField(_("review note"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("reading")
@@ -267,6 +279,8 @@ class Payment(models.Model):
 class ImportRun(models.Model):
     """One run of the billing import: what came in and what was rejected."""
 
+    REJECTIONS_KEPT = 10_000
+
     file_name = models.CharField(_("file"), max_length=300)
     file_format = models.CharField(_("format"), max_length=8)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
@@ -275,6 +289,12 @@ class ImportRun(models.Model):
     accepted = models.PositiveIntegerField(_("rows imported"), default=0)
     rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
+    # While it runs: the share of the file read so far (0..1), updated with the counts above
+    # every progress step, so that the staff page shows how far a large file has got.
+    progress = models.FloatField(_("share of the file read"), default=0)
+    # The rejected records (the first REJECTIONS_KEPT): ``[{"line", "account", "reason"}]``,
+    # downloadable as CSV from the staff page.
+    rejections = models.JSONField(_("rejections"), default=list, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),

@@ -66,3 +66,34 @@ def reading_submitter(request: HttpRequest) -> ReadingSubmitter | None:
     if has_role(user, *STAFF_READING_ROLES):
         sources |= STAFF_SOURCES
     return ReadingSubmitter(user, frozenset(sources), None) if sources else None
+
+
+# Who reviews readings flagged ``needs_review`` (the staff review list): controllers check
+# meters, senior operators and the head answer for the data, the system administrator
+# supports them; superusers pass every check.
+REVIEW_ROLES = (Role.CONTROLLER, Role.SENIOR_OPERATOR, Role.HEAD, Role.SYSADMIN)
+# Who may print a legal entity's invoice copy for it at a desk or send it on request (PC-2,
+# C-2 row 4: charges are also answered by the contact centre, sales and accounting).
+INVOICE_COPY_ROLES = (
+    Role.OPERATOR,
+    Role.SENIOR_OPERATOR,
+    Role.CC_OPERATOR,
+    Role.CASHIER,
+    Role.HEAD,
+)
+
+
+def may_review(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and has_role(user, *REVIEW_ROLES)
+
+
+def may_copy_invoice(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and has_role(user, *INVOICE_COPY_ROLES)
+
+
+# Who follows the billing imports and downloads their rejection reports.
+IMPORT_ROLES = (Role.SYSADMIN, Role.HEAD, Role.CONTROLLER)
+
+
+def may_see_imports(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and has_role(user, *IMPORT_ROLES)

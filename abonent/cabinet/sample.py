@@ -67,8 +67,24 @@ def sample_row(n: int, *, period: str = "2026-02") -> dict[str, str]:
     }
 
 
-def write_sample_csv(out: IO[str], *, accounts: int, first: int = 1) -> None:
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+READING_COLUMNS = ["reading_period", "reading_value"]
+
+
+def sample_reading(n: int) -> int:
+    """The reading billing holds for sample meter ``n`` (the bench submits above it)."""
+    return 100 + n % 900
+
+
+def write_sample_csv(
+    out: IO[str], *, accounts: int, first: int = 1, reading_period: str | None = None
+) -> None:
+    """``reading_period`` (YYYY-MM): also a reading of each meter for that month."""
+    columns = COLUMNS + (READING_COLUMNS if reading_period else [])
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for n in range(first, first + accounts):
-        writer.writerow(sample_row(n))
+        row = sample_row(n)
+        if reading_period:
+            row["reading_period"] = reading_period
+            row["reading_value"] = str(sample_reading(n))
+        writer.writerow(row)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -22,9 +23,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from abonent.cabinet import rules
-from abonent.cabinet.models import Meter, Reading, ReadingSource
+from abonent.cabinet.models import Bill, Meter, Reading, ReadingSource, ReadingStatus
 from abonent.core import audit
-from abonent.core.errors import InvalidInput
+from abonent.core.errors import DomainError, InvalidInput, NotFound
 
 # How many earlier readings the history check looks at: a year of monthly differences.
 HISTORY_POINTS = 13
@@ -125,6 +126,7 @@ def _refusal(code: str, detail: dict[str, str]) -> InvalidInput:
 
 
 _AUDITED = ["value", "consumption", "rollover", "status", "flag_reason", "source", "submitted_at"]
+_REVIEWED = ["status", "reviewed_at", "review_note"]
 
 
 @transaction.atomic
@@ -156,7 +158,9 @@ def submit_reading(
     target = placed[0] if placed else today.replace(day=1)
     recent = [r for r in candidates if r.period <= target][: HISTORY_POINTS + 1]
     existing = recent[0] if recent and recent[0].period == target else None
-    earlier = [r for r in recent if r.period < target]
+    # A reading rejected on review is kept (its period may be submitted again) but is no
+    # basis for the next one.
+    earlier = [r for r in recent if r.period < target and r.status != ReadingStatus.REJECTED]
     previous = rules.PreviousReading(earlier[0].value, earlier[0].period) if earlier else None
     history = rules.history_from(
         [rules.HistoryPoint(r.period, r.value, r.consumption) for r in earlier]
@@ -234,6 +238,9 @@ def _store(
         "source": source,
         "submitted_at": now(),
         "submitted_by": user,
+        "reviewed_at": None,
+        "reviewed_by": None,
+        "review_note": "",
     }
     before = _snapshot(existing, meter.decimals) if existing is not None else None
     if existing is not None:
@@ -243,7 +250,7 @@ def _store(
         existing.meter = meter
         reading = existing
     else:
-        reading = Reading.objects.create(meter=meter, period=verdict.period, **fields)
+        reading = _insert(Reading(meter=meter, period=verdict.period, **fields))
     after = {**_snapshot(reading, meter.decimals), "period": verdict.period, "meter": meter.pk}
     audit.record(
         actor=user,
@@ -257,5 +264,106 @@ def _store(
     return Submitted(reading=reading, replaced=existing, verdict=verdict)
 
 
+_INSERT_FIELDS = [f for f in Reading._meta.concrete_fields if f.attname != "id"]
+_INSERT_SQL = (
+    f"INSERT INTO cabinet_reading ({', '.join(f'"{f.column}"' for f in _INSERT_FIELDS)}) "  # noqa: S608
+    f"VALUES ({', '.join(['%s'] * len(_INSERT_FIELDS))}) RETURNING id"
+)
+
+
+def _insert(reading: Reading) -> Reading:
+    """Save a new reading. On PostgreSQL one INSERT without the ORM's query compiler (the
+    readings API's hot path); elsewhere the ORM."""
+    if connection.vendor != "postgresql":
+        reading.save(force_insert=True)
+        return reading
+    values = [f.get_db_prep_save(getattr(reading, f.attname), connection) for f in _INSERT_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_SQL, values)
+        row = cursor.fetchone()
+    assert row is not None
+    reading.pk = row[0]
+    reading._state.adding, reading._state.db = False, connection.alias
+    return reading
+
+
 def period_label(period: date) -> str:
     return f"{period:%Y-%m}"
+
+
+class Decision(StrEnum):
+    ACCEPT = "accept"
+    REJECT = "reject"
+
+
+NOTE_MAX = 500
+
+
+@transaction.atomic
+def review_reading(*, reading_id: int, decision: str, note: str = "", actor: Any) -> Reading:
+    """A controller's decision on a reading flagged for review (``needs_review``, issue #7:
+    "a very high value needs confirmation and is flagged for review"). Accepted: it counts,
+    as ``accepted`` (or ``next_period`` when it is for a month still to come). Rejected: it
+    stays, marked ``rejected``, and is no basis for the next reading; a rejection needs a
+    note (the reason, e.g. "the consumer misread the register"). Either way who, when and
+    the note are kept on the reading and in the audit log. Only a flagged reading can be
+    reviewed, once (409 ``not_flagged``); a new submission for the period starts afresh."""
+    try:
+        choice = Decision(decision)
+    except ValueError:
+        raise InvalidInput(_("Choose to accept or to reject."), code="validation_error") from None
+    text = note.strip()
+    if len(text) > NOTE_MAX:
+        raise InvalidInput(
+            _("The note is longer than %(n)s characters.") % {"n": NOTE_MAX}, code="note_too_long"
+        )
+    if choice == Decision.REJECT and not text:
+        raise InvalidInput(_("Say why the reading is rejected."), code="note_required")
+    reading = (
+        Reading.objects.select_for_update(of=("self",))
+        .select_related("meter")
+        .filter(pk=reading_id)
+        .first()
+    )
+    if reading is None:
+        raise NotFound(_("No such reading."))
+    if reading.status != ReadingStatus.NEEDS_REVIEW:
+        raise DomainError(
+            _("This reading is not waiting for review (it may have been reviewed already)."),
+            code="not_flagged",
+        )
+    before = audit.snapshot(reading, _REVIEWED)
+    this_month = timezone.localdate(now()).replace(day=1)
+    if choice == Decision.REJECT:
+        reading.status = ReadingStatus.REJECTED
+    elif reading.period > this_month:
+        reading.status = ReadingStatus.NEXT_PERIOD
+    else:
+        reading.status = ReadingStatus.ACCEPTED
+    reading.reviewed_at = now()
+    reading.reviewed_by_id = actor.pk if isinstance(actor, AbstractBaseUser) else None
+    reading.review_note = text
+    reading.save(update_fields=[*_REVIEWED, "reviewed_by"])
+    audit.record(
+        actor=actor,
+        action=f"reading.review_{'accepted' if choice == Decision.ACCEPT else 'rejected'}",
+        obj=reading,
+        before=before,
+        after={
+            **audit.snapshot(reading, _REVIEWED),
+            "value": shown(reading.value, reading.meter.decimals),
+        },
+        note=text,
+    )
+    return reading
+
+
+@transaction.atomic
+def record_invoice_copy(*, bill: Bill, lang: str, actor: Any) -> None:
+    """Staff printed or sent a legal entity's invoice copy: who, which, in what language."""
+    audit.record(
+        actor=actor,
+        action="cabinet.invoice_copy",
+        obj=bill,
+        after={"account": bill.account.number, "period": f"{bill.period:%Y-%m}", "lang": lang},
+    )

@@ -14,17 +14,19 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from abonent.cabinet import auth, codes, services
 from abonent.cabinet.company import company, payment_links
-from abonent.cabinet.models import Account, Bill, CabinetLogin, Meter, Reading
+from abonent.cabinet.models import Account, Bill, CabinetLogin, Meter, Reading, ReadingStatus
 from abonent.core.errors import DomainError, RateLimited
 from abonent.core.lib.ratelimit import limit_request
 
 SIGN_IN_PER_ADDRESS = 30  # per 15 minutes, on top of the per-login lockout
+HISTORY_MONTHS = 36  # the account page's reading history
 
 View = Callable[..., HttpResponse]
 
@@ -125,9 +127,15 @@ def _precise(value: Decimal, decimals: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimals))
 
 
+CHART_STEP, CHART_BAR, CHART_TOP, CHART_BOTTOM = 48, 32, 10, 110
+
+
 def _chart(readings: list[Reading], decimals: int) -> list[dict[str, Any]]:
-    """Monthly consumption for a bar chart: oldest first, bar length as a percentage."""
-    points = list(reversed(readings[:13]))
+    """Monthly consumption for the bar chart (an inline SVG drawn by the template, and a
+    table with the numbers): oldest first, each bar's geometry in the SVG's units. A reading
+    rejected on review is left out."""
+    kept = [r for r in readings if r.status != ReadingStatus.REJECTED]
+    points = list(reversed(kept[:13]))
     rows: list[dict[str, Any]] = []
     for before, after in pairwise(points):
         used = after.consumption
@@ -135,10 +143,34 @@ def _chart(readings: list[Reading], decimals: int) -> list[dict[str, Any]]:
             used = max(after.value - before.value, Decimal(0))
         rows.append({"period": after.period, "used": used})
     top = max((r["used"] for r in rows), default=Decimal(0)) or Decimal(1)
-    for r in rows:
-        r["percent"] = int(r["used"] * 100 / top)
+    for i, r in enumerate(rows):
+        height = int(r["used"] * (CHART_BOTTOM - CHART_TOP) / top)
         r["shown"] = _precise(r["used"], decimals)
+        r["x"] = i * CHART_STEP + (CHART_STEP - CHART_BAR) // 2
+        r["label_x"] = i * CHART_STEP + CHART_STEP // 2
+        r["y"], r["height"] = CHART_BOTTOM - height, height
     return rows
+
+
+def _prepare_meters(accounts: list[Account], history: int) -> None:
+    for account in accounts:
+        for meter in account.meters.all():
+            readings = list(meter.readings.all())
+            kept = [r for r in readings if r.status != ReadingStatus.REJECTED]
+            older = {after.pk: before for after, before in pairwise(kept)}
+            for r in readings:
+                r.shown = _precise(r.value, meter.decimals)  # type: ignore[attr-defined]
+                used = r.consumption
+                if used is None and r.pk in older:  # billing sends readings without it
+                    used = max(r.value - older[r.pk].value, Decimal(0))
+                r.shown_consumption = (  # type: ignore[attr-defined]
+                    None
+                    if used is None or r.status == ReadingStatus.REJECTED
+                    else _precise(used, meter.decimals)
+                )
+            meter.history = readings[:history]  # type: ignore[attr-defined]
+            meter.chart = _chart(readings, meter.decimals)  # type: ignore[attr-defined]
+            meter.chart_width = max(len(meter.chart), 1) * CHART_STEP  # type: ignore[attr-defined]
 
 
 @require_GET
@@ -146,13 +178,7 @@ def _chart(readings: list[Reading], decimals: int) -> list[dict[str, Any]]:
 def home(request: HttpRequest) -> HttpResponse:
     principal: auth.Principal = request.cabinet  # type: ignore[attr-defined]
     accounts = _accounts(principal.account_numbers)
-    for account in accounts:
-        for meter in account.meters.all():
-            readings = list(meter.readings.all())
-            for r in readings:
-                r.shown = _precise(r.value, meter.decimals)  # type: ignore[attr-defined]
-            meter.history = readings[:12]  # type: ignore[attr-defined]
-            meter.chart = _chart(readings, meter.decimals)  # type: ignore[attr-defined]
+    _prepare_meters(accounts, history=12)
     details, language = company(), get_language() or "ru"
     return render(
         request,
@@ -165,6 +191,26 @@ def home(request: HttpRequest) -> HttpResponse:
             "company_bank_local": details.bank(language),
             "payment_links": payment_links(),
         },
+    )
+
+
+@require_GET
+@consumer_required
+def account(request: HttpRequest, number: str) -> HttpResponse:
+    """One account's page: meters with the reading form, the consumption chart and the whole
+    reading history, and its bills. Someone else's account and an account that does not
+    exist get the same 404 page: nothing tells them apart."""
+    principal: auth.Principal = request.cabinet  # type: ignore[attr-defined]
+    if number not in principal.account_numbers:
+        return render(request, "cabinet/not_found.html", status=404)
+    found = _accounts(frozenset({number}))
+    if not found:
+        return render(request, "cabinet/not_found.html", status=404)
+    _prepare_meters(found, history=HISTORY_MONTHS)
+    return render(
+        request,
+        "cabinet/account.html",
+        {"account": found[0], "legal": principal.consumer_kind == "legal_entity"},
     )
 
 
@@ -195,10 +241,11 @@ def submit_reading(request: HttpRequest) -> HttpResponse:
             "value": value,
         }
         return render(request, "cabinet/reading_refused.html", context, status=err.status)
-    shown = services.shown(done.reading.value, done.decimals)
+    shown = formats.localize(_precise(done.reading.value, done.decimals))
     messages.success(
         request,
         _("Reading %(value)s for meter %(meter)s accepted for %(period)s.")
-        % {"value": shown, "meter": meter, "period": services.period_label(done.reading.period)},
+        % {"value": shown, "meter": meter, "period": f"{done.reading.period:%m.%Y}"},
     )
-    return HttpResponseRedirect(reverse("cabinet:home") + f"#meter-{done.reading.meter_id}")
+    page = reverse("cabinet:account", kwargs={"number": account})
+    return HttpResponseRedirect(f"{page}#meter-{done.reading.meter_id}")

@@ -1,5 +1,6 @@
 """Whatever the body, POST /api/v1/readings answers 201, 403 or 422 — never a 500 — and a
-refused body stores nothing."""
+refused body stores nothing. (A body with a NUL character anywhere is refused before the
+API by the core middleware: 400 ``invalid_characters``.)"""
 
 from __future__ import annotations
 
@@ -23,12 +24,13 @@ json_values = st.recursive(
 
 
 def _post(api: Api, body: Any) -> int:
+    data = json.dumps(body)
     response = api.client.post(
-        "/api/v1/readings",
-        data=json.dumps(body),
-        content_type="application/json",
-        headers=api.headers,
+        "/api/v1/readings", data=data, content_type="application/json", headers=api.headers
     )
+    if "\\u0000" in data:
+        assert (response.status_code, response.json()["code"]) == (400, "invalid_characters")
+        return 400
     assert response.status_code in (201, 403, 422), (body, response.status_code, response.content)
     if response.status_code != 201:
         assert response.json()["code"]

@@ -29,6 +29,7 @@ from ninja.security import django_auth
 from abonent.appeals.models import Appeal, applicant_name
 from abonent.calls import access, queries, services, stats
 from abonent.calls.ingest import EventData, record_event
+from abonent.calls.ivr.stats import ivr_stats
 from abonent.calls.models import (
     Call,
     Callback,
@@ -96,12 +97,36 @@ def _body(request: HttpRequest) -> dict[str, str]:
             raise InvalidInput(_("The body is not valid JSON."), code="bad_json") from None
         if not isinstance(data, dict):
             raise InvalidInput(_("The body must be a JSON object."), code="bad_json")
-        return {str(k): "" if v is None else str(v) for k, v in data.items()}
+        return _scalars(data)
     if ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return {k: request.POST.get(k, "") for k in request.POST}
     if not request.body and request.GET:
         return {k: request.GET.get(k, "") for k in request.GET}
     raise InvalidInput(_("Send the event as JSON or as a form."), code="unsupported_body")
+
+
+def _scalars(data: dict[str, Any]) -> dict[str, str]:
+    """The JSON body's fields as text: a documented field must be a string or a whole
+    number (``{"a": 1}`` is no call id); other keys with nested values are left out."""
+    out: dict[str, str] = {}
+    bad: dict[str, list[str]] = {}
+    for key, value in data.items():
+        if value is None:
+            out[key] = ""
+        elif isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+            out[key] = str(value)
+        elif key in EventIn.model_fields:
+            bad[key] = [_("A text or a whole number.")]
+    if bad:
+        raise InvalidInput(_("Some fields are invalid."), code="validation_error", fields=bad)
+    return out
+
+
+def _clean_payload(raw: dict[str, str]) -> dict[str, str]:
+    """What is kept of the body as sent (jsonb cannot hold NUL): 20 keys, 500 characters."""
+    return {
+        k.replace("\x00", "")[:100]: v.replace("\x00", "")[:500] for k, v in list(raw.items())[:20]
+    }
 
 
 def parse_event(raw: dict[str, str]) -> EventData:
@@ -117,7 +142,7 @@ def parse_event(raw: dict[str, str]) -> EventData:
     at: datetime | None = None
     try:
         zone = ZoneInfo(settings.ABONENT_OKTELL_TIME_ZONE)
-        at = parse_pbx_time(raw.get("at", ""), zone)
+        at = parse_pbx_time(raw.get("at", ""), zone, now=services.now())
     except BadTime:
         message = _("A date and time like 2026-03-20T10:15:00+05:00.")
         problems.append(("at", "invalid_time", message))
@@ -130,8 +155,9 @@ def parse_event(raw: dict[str, str]) -> EventData:
     if direction is None:
         problems.append(("direction", "invalid_direction", _("The direction is in or out.")))
     operator = raw.get("operator", "").strip()
-    if len(operator) > 64:
-        problems.append(("operator", "invalid_operator", _("At most 64 characters.")))
+    if len(operator) > 64 or not operator.isprintable():
+        message = _("At most 64 printable characters.")
+        problems.append(("operator", "invalid_operator", message))
     recording = normalise_reference(raw.get("recording_url", "").strip())
     if event == Event.RECORDING_READY and not recording:
         problems.append(("recording_url", "missing_recording", _("The recording is missing.")))
@@ -161,7 +187,7 @@ def parse_event(raw: dict[str, str]) -> EventData:
         direction=direction,
         operator=operator,
         recording_url=recording,
-        payload={k: v[:500] for k, v in list(raw.items())[:20]},
+        payload=_clean_payload(raw),
     )
 
 
@@ -246,9 +272,12 @@ def call_row(c: Call) -> dict[str, Any]:
 @router.get("/calls", response=CallPage, auth=STAFF, summary="The call log (CC-4)")
 def list_calls(request: HttpRequest, filters: Query[CallFilter]) -> dict[str, Any]:
     _require_log(request)
+    personal = access.sees_personal_data(request.user)
+    if filters.phone and not personal:
+        raise Forbidden(_("Your role does not allow searching by phone number."))
     page = log_page(filters)
     items = [call_row(c) for c in page.items]
-    if not access.sees_personal_data(request.user):
+    if not personal:
         for item in items:
             item["phone"] = mask_phone(item["phone"])
     return {"items": items, "next_cursor": page.next_cursor}
@@ -261,6 +290,22 @@ class HourOut(Schema):
     hour: int
     calls: int
     answered: int
+
+
+class IvrStatsOut(Schema):
+    """CC-3: calls that entered the voice menu in the period and how they ended; the menu
+    nodes they went through (paths taken) and where those who hung up were last."""
+
+    sessions: int
+    self_served: int
+    transferred: int
+    abandoned: int
+    ended: int
+    in_progress: int
+    readings_accepted: int
+    self_service_share: float | None
+    nodes: dict[str, int]
+    abandoned_at: dict[str, int]
 
 
 class StatsOut(Schema):
@@ -276,7 +321,7 @@ class StatsOut(Schema):
     callbacks_due: int
     callbacks_overdue: int
     abuse_terminations: int
-    ivr: None = Field(None, description="The IVR's figures come with the IVR (CC-3).")
+    ivr: IvrStatsOut
 
 
 @router.get(
@@ -295,8 +340,13 @@ def call_stats(
         raise Forbidden(_("Your role does not allow this action."))
     moment = services.now()
     today = timezone.localdate(moment)
-    found = stats.call_stats(date_from or today, date_to or date_from or today, moment=moment)
-    return {**asdict(found), "ivr": None}
+    first, last = date_from or today, date_to or date_from or today
+    found = stats.call_stats(first, last, moment=moment)
+    ivr = ivr_stats(first, last)
+    return {
+        **asdict(found),
+        "ivr": {**asdict(ivr), "self_service_share": ivr.self_service_share},
+    }
 
 
 # ---- requests passed to units (CC-1) ---------------------------------------------------
@@ -643,7 +693,7 @@ def post_outcome(request: HttpRequest, call_id: str, body: OutcomeIn) -> Status[
     if access.is_integration(request.user) or not access.can_work_callbacks(request.user):
         raise Forbidden(_("Your role does not allow this action."))
     call = services.get_call(call_id)
-    if not access.can_record_outcome(request.user, call.operator_id):
+    if not access.can_record_outcome(request.user, call.operator_id, call.operator_login):
         raise Forbidden(_("Only the operator who took the call records its outcome."))
     data = outcome_input(body)
     _outcome, created = services.record_call_outcome(call=call, data=data, actor=request.user)

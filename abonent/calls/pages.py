@@ -14,10 +14,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from abonent.calls import access, queries, services, stats
 from abonent.calls.forms import NoteForm, OutcomeForm, PeriodForm
+from abonent.calls.ivr.stats import ivr_stats
 from abonent.calls.models import Call, Callback, CallTopic, OutcomeKind, UnitRequest
 from abonent.calls.rules import mask_phone
 from abonent.core.errors import DomainError
@@ -44,7 +46,9 @@ def _card_context(request: HttpRequest, call: Call) -> dict[str, Any]:
         "recent_calls": context.recent_calls,
         "linked_appeals": list(call.appeals.order_by("-registered_at")[:20]),
         "outcome": queries.outcome_of(call),
-        "can_record": access.can_record_outcome(request.user, call.operator_id),
+        "can_record": access.can_record_outcome(
+            request.user, call.operator_id, call.operator_login
+        ),
         "can_listen": access.can_listen(request.user, call.operator_id),
     }
 
@@ -71,7 +75,7 @@ def record_outcome(request: HttpRequest, call_id: str) -> HttpResponse:
         call = services.get_call(call_id)
     except DomainError:
         return _not_found(request)
-    if not access.can_record_outcome(request.user, call.operator_id):
+    if not access.can_record_outcome(request.user, call.operator_id, call.operator_login):
         return _forbidden(request)
     form = OutcomeForm(request.POST)
     status = 422
@@ -170,7 +174,7 @@ def callback_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     assignee = get_user_model().objects.filter(username=username).first() if username else None
     try:
         if username and assignee is None:
-            raise DomainError("Not a contact-centre operator.", code="invalid_assignee")
+            raise DomainError(_("Not a contact-centre operator."), code="invalid_assignee")
         services.reassign_callback(callback=cb, assignee=assignee, actor=request.user)
     except DomainError as exc:
         return _task_error(request, exc)
@@ -253,7 +257,7 @@ def supervisor(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     date_from = date_to = today
     status = 200
-    found = None
+    found = ivr = None
     if form.is_bound and not form.is_valid():
         status = 422
     else:
@@ -262,6 +266,7 @@ def supervisor(request: HttpRequest) -> HttpResponse:
             date_to = form.cleaned_data["date_to"] or date_from
         try:
             found = stats.call_stats(date_from, date_to, moment=moment)
+            ivr = ivr_stats(date_from, date_to)
         except DomainError as exc:
             form.add_error("date_to", str(exc.message))
             status = exc.status
@@ -273,6 +278,6 @@ def supervisor(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "calls/supervisor.html",
-        {"form": form, "stats": found, "topics": topics},
+        {"form": form, "stats": found, "topics": topics, "ivr": ivr},
         status=status,
     )

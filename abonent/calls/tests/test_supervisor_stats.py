@@ -1,6 +1,6 @@
 """The supervisor's figures (issue #6, point 5): GET /api/v1/calls/stats and
 /staff/calls/supervisor/ — exact values from SQL aggregates in a fixed number of queries;
-no IVR figures until the IVR exists."""
+with the voice menu's figures (CC-3)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,8 @@ def test_the_days_figures(
 ) -> None:
     headers = bearer("senior_operator")
     client.get("/api/v1/calls/stats", **headers)  # the token's once-a-minute touch
-    with django_assert_max_num_queries(5):  # token, roles, per hour, per topic, callbacks
+    # token, roles, per hour, per topic, callbacks; the IVR's sessions, nodes, hang-ups
+    with django_assert_max_num_queries(8):
         r = client.get("/api/v1/calls/stats", **headers)  # default: today (the clock's)
     assert r.status_code == 200
     assert r.json() == {
@@ -64,7 +65,9 @@ def test_the_days_figures(
         "callbacks_due": 1,  # Monday's, due Tuesday 10:00 and still open…
         "callbacks_overdue": 1,  # …so overdue at 12:00
         "abuse_terminations": 1,
-        "ivr": None,
+        "ivr": {"sessions": 0, "self_served": 0, "transferred": 0, "abandoned": 0,
+                "ended": 0, "in_progress": 0, "readings_accepted": 0,
+                "self_service_share": None, "nodes": {}, "abandoned_at": {}},
     }  # fmt: skip
 
 
@@ -105,8 +108,8 @@ def test_only_supervisors(client: Client, day: None, bearer: Bearer, username: s
 
 def test_the_page(client: Client, day: None, django_assert_max_num_queries: Any) -> None:
     client.force_login(get_user_model().objects.get(username="senior_operator"))
-    # session, user, roles, three aggregates, the staff menu's profile.
-    with django_assert_max_num_queries(7):
+    # session, user, roles, three aggregates, three of the IVR, the staff menu's profile.
+    with django_assert_max_num_queries(10):
         r = client.get("/staff/calls/supervisor/")
     body = r.content.decode()
     assert r.status_code == 200
@@ -116,9 +119,31 @@ def test_the_page(client: Client, day: None, django_assert_max_num_queries: Any)
     assert '<strong id="f-overdue">1</strong>' in body
     assert '<strong id="f-abuse">1</strong>' in body
     assert "<td>11:00</td><td>2</td><td>1</td>" in body
-    assert 'id="ivr-h"' in body  # the labelled placeholder, no figures
+    assert '<strong id="ivr-sessions">0</strong>' in body
 
 
 def test_the_page_refuses_an_operator(client: Client, day: None) -> None:
     client.force_login(get_user_model().objects.get(username="cc_operator"))
     assert client.get("/staff/calls/supervisor/").status_code == 403
+
+
+def test_the_voice_menus_paths_and_hang_ups(client: Client, day: None, bearer: Bearer) -> None:
+    from abonent.calls.ivr.models import IvrSession, IvrStep, Outcome
+
+    at = datetime(2026, 3, 17, 10, 0, tzinfo=ASTANA)
+    paths = {"S-1": (["root", "main", "info_hours"], Outcome.SELF_SERVED),
+             "S-2": (["root", "main", "operator"], Outcome.TRANSFERRED),
+             "S-3": (["root", "main"], Outcome.ABANDONED)}  # fmt: skip
+    for sid, (nodes, outcome) in paths.items():
+        session = IvrSession.objects.create(
+            session_id=sid, started_at=at, outcome=outcome, node_code=nodes[-1]
+        )
+        for seq, node in enumerate(nodes, 1):
+            IvrStep.objects.create(session=session, seq=seq, at=at, node_code=node,
+                                   result="ok", action="collect")  # fmt: skip
+    ivr = client.get("/api/v1/calls/stats", **bearer("head")).json()["ivr"]
+    assert ivr == {"sessions": 3, "self_served": 1, "transferred": 1, "abandoned": 1,
+                   "ended": 0, "in_progress": 0, "readings_accepted": 0,
+                   "self_service_share": 0.3333,
+                   "nodes": {"info_hours": 1, "main": 3, "operator": 1, "root": 3},
+                   "abandoned_at": {"main": 1}}  # fmt: skip

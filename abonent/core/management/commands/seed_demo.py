@@ -11,6 +11,7 @@ from abonent.appeals import book, boxes, reception
 from abonent.appeals.demo import load_topics
 from abonent.cabinet.demo import load_cabinet_demo
 from abonent.calls.demo import load_calls_demo
+from abonent.calls.ivr.demo import load_demo as load_ivr_demo
 from abonent.core.demo import load_demo
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         for app in (book, boxes, reception, equeue, visits):
             import_module(f"{app.__name__}.demo").load_demo()
         load_calls_demo()  # after load_demo: it needs the role groups and cc_operator
+        load_ivr_demo()
         load_cabinet_demo()
         self.stdout.write(
             f"Demo data ready ({created['offices']} offices and {created['users']} users created; "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -126,7 +127,7 @@ def ticket_out(ticket: Ticket) -> TicketOut:
 
 def _offices(at: datetime) -> list[OfficeOut]:
     """Every queue office with its services and windows in a fixed number of queries."""
-    cal = get_calendar(around=at.date())
+    cal = get_calendar(around=timezone.localdate(at))
     offices = list(
         Office.objects.filter(is_active=True, has_queue=True).prefetch_related(
             Prefetch("services", queryset=Service.objects.filter(is_active=True)),
@@ -192,13 +193,17 @@ def list_offices(request: HttpRequest) -> list[OfficeOut]:
 def issue(request: HttpRequest, body: TicketIn) -> Status[TicketOut]:
     """Q-2 kiosk; Q-3 a hall administrator issues on the consumer's behalf (and only
     they may give a priority)."""
-    if not request.user.is_authenticated:
+    # Only a bearer token makes this call someone's: the session cookie is not checked
+    # for CSRF here, so a cross-site POST must not act as the signed-in hall administrator.
+    auth = getattr(request, "auth", None)
+    actor: Any = auth if getattr(auth, "is_authenticated", False) else AnonymousUser()
+    if not actor.is_authenticated:
         limit_request(request, "queue-ticket", limit=30, window_seconds=60)
     issued = services.issue_ticket(
         office_code=body.office,
         service_code=body.service,
         priority=body.priority,
-        actor=request.user,
+        actor=actor,
     )
     return Status(201, ticket_out(issued.ticket))
 
@@ -421,10 +426,8 @@ def hall_snapshot(request: HttpRequest, office: str) -> HallOut:
     if not hall.can_see_hall(request.user):
         raise Forbidden(_("Your role does not allow this action."))
     found = services.office_for(office)
-    if not hall.can_switch_office(request.user):
-        profile = hall.profile_of(request.user)
-        if profile is None or profile.office_id != found.pk:
-            raise Forbidden(_("This is not your office."), code="not_your_office")
+    if not services.may_view_office(request.user, found.pk):
+        raise Forbidden(_("This is not your office."), code="not_your_office")
     return _hall_out(hall.hall(found))
 
 
@@ -448,7 +451,7 @@ def board(request: HttpRequest, office: str) -> dict[str, Any]:
     and whether the office is open now (else when it opens) — ticket numbers only, nothing
     about the consumers. Displays poll it when their live stream
     (``.../board/stream``, abonent.equeue.board) is down."""
-    limit_request(request, "queue-board", limit=120, window_seconds=60)
+    limit_request(request, "queue-board", limit=600, window_seconds=60)
     found = board_data.office_info(office)
     if found is None:
         raise NotFound(_("Unknown office."))

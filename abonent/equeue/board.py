@@ -6,9 +6,11 @@
   office and its hours come from a per-process copy (``office_info``).
 * ``stream`` — ``GET /api/v1/queue/offices/{office}/board/stream`` (text/event-stream,
   public): on connect ``retry: 3000`` and ``event: board`` (the snapshot); then for every
-  step in the office ``event: step`` (the bus payload, ticket numbers only), for calls and
+  step in the office ``event: step`` (the bus payload, ticket numbers only; steps a board
+  does not show — priorities, disputes — only as ``{"action": "changed"}``), for calls and
   recalls also ``event: call`` ``{"number", "window", "at", "recall"}``, and a fresh
-  ``event: board``; ``: ping`` every 15 s.
+  ``event: board``; every 15 s a ``: ping`` comment and an ``event: ping`` (``{}``), which
+  the pages' watchdog (live.js) listens to.
 
 Scale: every server process keeps ONE ``OfficeFeed`` per office that has open streams. The
 feed holds the single bus subscription of that office, computes the snapshot once per
@@ -60,7 +62,23 @@ REFRESH_SECONDS = 60.0
 # EventSource reconnects and starts again from a fresh snapshot.
 CLIENT_BACKLOG = 64
 # What of a step's bus payload goes to the public stream (ticket numbers only).
-STEP_FIELDS = ("action", "ticket", "number", "status", "service", "window", "at", "dispute")
+STEP_FIELDS = ("action", "ticket", "number", "status", "service", "window", "at")
+# The steps a board shows (issue #5 review, 10). Any other step (a priority given, a
+# dispute opened or settled) goes out as a bare ``{"action": "changed"}``: the staff pages
+# listening to this public stream refresh, and nobody learns which ticket got a priority.
+PUBLIC_STEPS = frozenset(
+    {
+        "issued",
+        "called",
+        "recalled",
+        "started",
+        "finished",
+        "no_show",
+        "transferred",
+        "cancelled",
+    }
+)
+BARE_CHANGE = {"action": "changed"}
 CALL_ACTIONS = {"called": False, "recalled": True}
 
 
@@ -115,7 +133,7 @@ def snapshot(office: OfficeInfo, at: datetime | None = None) -> dict[str, Any]:
         .values_list("number", "window__number", "called_at")[:BOARD_CALLS]
     )
     waiting = Ticket.objects.filter(office_id=office.pk, day=today, status=Status.WAITING).count()
-    st = status_of(office.hours, at, get_calendar(around=at.date()))
+    st = status_of(office.hours, at, get_calendar(around=timezone.localdate(at)))
     return {
         "office": office.code,
         "calling": [
@@ -137,7 +155,9 @@ def frame(event: str, data: Any) -> bytes:
     return f"event: {event}\ndata: {to_json(data)}\n\n".encode()
 
 
-PING = b": ping\n\n"
+# A comment for proxies, and a named event the page's script sees (EventSource never passes
+# comments on): live.js closes and reopens a stream silent for 40 s (a half-open connection).
+PING = b": ping\n\nevent: ping\ndata: {}\n\n"
 RETRY = f"retry: {RETRY_MS}\n\n".encode()
 
 # Snapshots are computed here, one at a time, off the event loop.
@@ -160,6 +180,8 @@ async def compute(code: str) -> dict[str, Any] | None:
 
 def step_frames(payload: dict[str, Any]) -> bytes:
     """``step`` (and for calls ``call``) frames of one bus payload."""
+    if payload.get("action") not in PUBLIC_STEPS:
+        return frame("step", BARE_CHANGE)
     step = {k: payload[k] for k in STEP_FIELDS if k in payload}
     out = frame("step", step)
     action = payload.get("action")
@@ -328,7 +350,7 @@ async def _client(office: OfficeInfo) -> AsyncIterator[bytes]:
 def _open_office(request: HttpRequest, code: str) -> OfficeInfo | None:
     was_open = connection.connection is not None
     try:
-        limit_request(request, "queue-board-stream", limit=120, window_seconds=60)
+        limit_request(request, "queue-board-stream", limit=600, window_seconds=60)
         return office_info(code)
     finally:
         # The stream outlives this thread's part of the request: give the connection back

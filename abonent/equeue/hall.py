@@ -10,16 +10,36 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from abonent.core.auth import has_role
 from abonent.core.models import Office, Service, StaffProfile, Window
 from abonent.core.roles import Role
 from abonent.core.schedules import OpenStatus, schedules_with_exceptions, status_of
 from abonent.equeue import services
-from abonent.equeue.models import Action, Dispute, Priority, Status, Ticket, TicketEvent
+from abonent.equeue.models import (
+    Action,
+    Decision,
+    Dispute,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+)
+from abonent.equeue.stats import AUTO_NOTE
 from abonent.workdays.services import get_calendar
 
 LOG_ACTIONS = (Action.FINISHED, Action.NO_SHOW, Action.TRANSFERRED)
+
+
+def step_note(event: TicketEvent) -> str:
+    """A step's note as the ticket's history shows it: the settled dispute's decision and
+    the closing of past days in words, never their stored codes."""
+    if event.note == AUTO_NOTE:
+        return str(_("Closed automatically at the end of the day"))
+    if event.action == Action.RESOLVED and event.note in Decision.values:
+        return str(Decision(event.note).label)
+    return event.note
 
 
 # ---------------------------------------------------------------- who sees what
@@ -43,8 +63,9 @@ def can_see_hall(user: Any) -> bool:
 
 
 def can_switch_office(user: Any) -> bool:
-    """A hall administrator works in their own office; the head and superusers look at any."""
-    return getattr(user, "is_superuser", False) or has_role(user, Role.HEAD)
+    """A hall administrator and the head see their own office (``services.may_view_office``,
+    the statistics' rule for the head too); superusers look at any."""
+    return bool(getattr(user, "is_superuser", False))
 
 
 def can_act_in_hall(user: Any) -> bool:
@@ -74,7 +95,7 @@ def _statuses(
 ) -> tuple[OpenStatus, dict[int, OpenStatus]]:
     """The office's and its windows' open status in two queries: a window without its own
     schedule keeps the office's hours."""
-    cal = get_calendar(around=at.date())
+    cal = get_calendar(around=timezone.localdate(at))
     office_hours = None
     own: dict[int, Any] = {}
     for sch in schedules_with_exceptions().filter(Q(office=office) | Q(window__in=windows)):
@@ -301,7 +322,8 @@ def hall(office: Office) -> Hall:
     }
     ost, by_window = _statuses(office, windows, at)
     disputes = list(
-        Dispute.objects.filter(ticket__office=office, resolved_at__isnull=True)
+        # Today's only: the closing of past days settles the others (closing.py).
+        Dispute.objects.filter(ticket__office=office, ticket__day=day, resolved_at__isnull=True)
         .select_related(
             "ticket__service",
             "opened_by",

@@ -65,9 +65,28 @@ from abonent.equeue.models import (
     TicketCounter,
     TicketEvent,
 )
+from abonent.equeue.stats import AUTO_NOTE
 from abonent.workdays.services import get_calendar
 
-TRANSITIONS = TransitionMap(
+
+class QueueTransitions(TransitionMap):
+    """The queue's transition map, refusing in words: the statuses by their labels, not
+    their stored codes (core's TransitionMap puts the codes into its sentence)."""
+
+    def check(self, src: str, dst: str) -> None:
+        if not self.can(src, dst):
+            raise InvalidTransition(
+                _("A ticket that is “%(src)s” cannot become “%(dst)s”.")
+                % {"src": _status_label(src), "dst": _status_label(dst)},
+                extra={"from": str(src), "to": str(dst)},
+            )
+
+
+def _status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else str(value)
+
+
+TRANSITIONS = QueueTransitions(
     {
         Status.WAITING: [Status.CALLED, Status.CANCELLED],
         Status.CALLED: [Status.SERVING, Status.NO_SHOW, Status.WAITING],
@@ -108,16 +127,22 @@ class Place:
     estimated_wait_minutes: int
 
 
+def measured(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Finished services whose length is known: not those the closing of past days finished
+    at 23:59:59 (``closing``, note ``AUTO_NOTE``: hours long, the real end is unknown) — the
+    same services the statistics leave unmeasured."""
+    auto = TicketEvent.objects.filter(
+        ticket_id=OuterRef("pk"), action=Action.FINISHED, note=AUTO_NOTE
+    )
+    return tickets.filter(status=Status.DONE, started_at__isnull=False).exclude(Exists(auto))
+
+
 def average_service_minutes(service: Service, at: datetime) -> float:
-    """Mean of the last week's finished services, or the default when there are none."""
+    """Mean of the last week's finished services (``measured``), or the default when there
+    are none."""
     duration = ExpressionWrapper(F("finished_at") - F("started_at"), output_field=DurationField())
     avg = (
-        Ticket.objects.filter(
-            service=service,
-            status=Status.DONE,
-            started_at__isnull=False,
-            finished_at__gte=at - timedelta(days=7),
-        )
+        measured(Ticket.objects.filter(service=service, finished_at__gte=at - timedelta(days=7)))
         .annotate(d=duration)
         .aggregate(m=Avg("d"))["m"]
     )
@@ -176,11 +201,40 @@ def _own_ticket(actor: Any, ticket: Ticket) -> None:
     if profile is None or profile.window_id is None:
         raise Forbidden(_("You do not work at a window."), code="not_your_window")
     if profile.window_id != ticket.window_id:
-        raise DomainError(_("The ticket is at another window."), code="other_window")
+        raise Forbidden(_("The ticket is at another window."), code="other_window")
 
 
 def _is_hall_admin(actor: Any) -> bool:
     return has_role(actor, Role.HALL_ADMIN)
+
+
+def _office_of(actor: Any) -> int | None:
+    profile = _profile(actor)
+    return profile.office_id if profile is not None else None
+
+
+def hall_admin_of(actor: Any, office_id: int) -> bool:
+    """The one office-scope rule of the hall's actions (Q-3, Q-6): a superuser anywhere; a
+    hall administrator in the office of their staff profile only."""
+    if getattr(actor, "is_superuser", False):
+        return True
+    return _is_hall_admin(actor) and _office_of(actor) == office_id
+
+
+def may_view_office(actor: Any, office_id: int) -> bool:
+    """Who may look at an office's hall and its tickets' history: a superuser anywhere; a
+    hall administrator or the head in the office of their staff profile only (the same
+    scope as the statistics give the head)."""
+    if getattr(actor, "is_superuser", False):
+        return True
+    return has_role(actor, Role.HALL_ADMIN, Role.HEAD) and _office_of(actor) == office_id
+
+
+def _hall_admin_here(actor: Any, office_id: int) -> None:
+    if not _is_hall_admin(actor):
+        raise Forbidden(_("Only a hall administrator can do this."), code="not_hall_admin")
+    if not hall_admin_of(actor, office_id):
+        raise Forbidden(_("This is not your office."), code="not_your_office")
 
 
 # ---------------------------------------------------------------- helpers
@@ -260,7 +314,7 @@ def issue_ticket(
         raise InvalidInput(_("This service does not take queue tickets."), code="service_inactive")
     if priority not in Priority.values:
         raise InvalidInput(_("Unknown priority category."), code="validation_error")
-    if priority != Priority.NONE and not _is_hall_admin(actor):
+    if priority != Priority.NONE and not hall_admin_of(actor, service.office_id):
         raise Forbidden(
             _("Only a hall administrator can give a priority."), code="priority_forbidden"
         )
@@ -392,7 +446,7 @@ _window_hours: Snapshot[int, tuple[Any, Any]] = Snapshot(
 def _check_open(window: Window, at: datetime) -> None:
     """Nobody is called to a closed office, nor to a window at its own (sliding) lunch break
     — not even by a superuser: the window itself is closed."""
-    cal = get_calendar(around=at.date())
+    cal = get_calendar(around=timezone.localdate(at))
     office_hours, window_hours = _window_hours.get(window.pk)
     office = status_of(office_hours, at, cal)
     if not office.open_now:
@@ -530,21 +584,18 @@ def mark_no_show(*, ticket_id: int, actor: Any) -> Ticket:
 # ---------------------------------------------------------------- hall administrator (Q-3)
 
 
-def _hall_admin_only(actor: Any) -> None:
-    if not _is_hall_admin(actor):
-        raise Forbidden(_("Only a hall administrator can do this."), code="not_hall_admin")
-
-
 @transaction.atomic
 def set_priority(*, ticket_id: int, priority: str, actor: Any) -> Ticket:
     """Give a waiting ticket a priority category, or take it away (``none``) (Q-3). The
     ticket keeps its place in the line; the fairness rule decides when it is called."""
-    _hall_admin_only(actor)
+    if not _is_hall_admin(actor):
+        raise Forbidden(_("Only a hall administrator can do this."), code="not_hall_admin")
     if priority not in Priority.values:
         raise InvalidInput(
             _("Unknown priority category."), fields={"priority": [_("Unknown priority category.")]}
         )
     ticket = _locked(ticket_id)
+    _hall_admin_here(actor, ticket.office_id)
     if ticket.status != Status.WAITING:
         raise InvalidTransition(
             _("Only a waiting ticket can get a priority."),
@@ -561,13 +612,15 @@ def set_priority(*, ticket_id: int, priority: str, actor: Any) -> Ticket:
 @transaction.atomic
 def cancel_ticket(*, ticket_id: int, reason: str, actor: Any) -> Ticket:
     """Close a waiting ticket whose consumer has left the hall (Q-3)."""
-    _hall_admin_only(actor)
+    if not _is_hall_admin(actor):
+        raise Forbidden(_("Only a hall administrator can do this."), code="not_hall_admin")
     reason = reason.strip()
     if not reason:
         raise InvalidInput(
             _("Say why the ticket is cancelled."), fields={"reason": [_("Required.")]}
         )
     ticket = _locked(ticket_id)
+    _hall_admin_here(actor, ticket.office_id)
     TRANSITIONS.check(ticket.status, Status.CANCELLED)
     at = now()
     before = audit.snapshot(ticket, AUDITED)
@@ -672,14 +725,19 @@ def transfer_ticket(
     if not to_service and to_window is None:
         raise InvalidInput(_("Choose a service or a window."), code="no_target")
     ticket = _locked(ticket_id)
-    if not _is_hall_admin(actor):
+    if not hall_admin_of(actor, ticket.office_id):
+        profile = _profile(actor)
+        if _is_hall_admin(actor) and (profile is None or profile.window_id is None):
+            raise Forbidden(_("This is not your office."), code="not_your_office")
         _own_ticket(actor, ticket)
     if ticket.status != Status.WAITING:
         TRANSITIONS.check(ticket.status, Status.WAITING)
     at = now()
     service = _target_service(ticket, to_service, at)
     window = _target_window(ticket, to_window)
-    if window is None and service.pk == ticket.service_id:
+    # The same service without a window is no move — unless the ticket waits for a window
+    # (which may have closed meanwhile): then it clears the target, back to the line.
+    if window is None and service.pk == ticket.service_id and ticket.target_window_id is None:
         raise InvalidInput(_("Choose another service or a window."), code="same_service")
     before = audit.snapshot(ticket, AUDITED)
     from_service, from_window = ticket.service, ticket.window
@@ -707,7 +765,7 @@ def transfer_ticket(
 
 
 def _involved(actor: Any, ticket: Ticket, transfer: TicketEvent) -> bool:
-    if _is_hall_admin(actor):
+    if hall_admin_of(actor, ticket.office_id):
         return True
     profile = _profile(actor)
     if profile is None or profile.window_id is None:
@@ -769,6 +827,7 @@ def resolve_dispute(*, dispute_id: int, decision: str, note: str = "", actor: An
     if dispute.resolved_at is not None:
         raise DomainError(_("The dispute is already settled."), code="already_resolved")
     ticket = _locked(dispute.ticket_id)
+    _hall_admin_here(actor, ticket.office_id)
     at = now()
     if decision == Decision.RETURN:
         if ticket.status not in ACTIVE:

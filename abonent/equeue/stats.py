@@ -314,7 +314,10 @@ def _step_aggregates(target: timedelta) -> dict[str, Any]:
 def _dispute_aggregates() -> dict[str, Any]:
     return {
         "disputes_opened": Count("id"),
-        "disputes_resolved": Count("id", filter=Q(resolved_at__isnull=False)),
+        # Not those the closing of past days settled (nobody decided them).
+        "disputes_resolved": Count(
+            "id", filter=Q(resolved_at__isnull=False) & ~Q(decision_note=AUTO_NOTE)
+        ),
     }
 
 

@@ -106,5 +106,5 @@ class Stream:
         """The next event, skipping pings and retry lines."""
         while True:
             kind, data = await self.next(timeout)
-            if kind not in {"comment", "retry"}:
+            if kind not in {"comment", "retry", "ping"}:
                 return kind, data

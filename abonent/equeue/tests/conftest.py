@@ -70,6 +70,15 @@ def user(username: str) -> Any:
     return get_user_model().objects.get(username=username)
 
 
+def hall_admin_in(office: str) -> Any:
+    """The demo hall administrator (seated in the central office) moved to ``office``: the
+    hall's actions are theirs in their own office only (issue #5 review, 2)."""
+    StaffProfile.objects.filter(user__username="hall_admin").update(
+        office=Office.objects.get(code=office)
+    )
+    return user("hall_admin")
+
+
 class Api:
     """A JSON client for /api/v1/queue with a bearer token (or none)."""
 

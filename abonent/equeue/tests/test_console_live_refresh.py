@@ -30,7 +30,7 @@ def test_the_current_ticket_fragment_is_kept_until_the_ticket_changes(
     client.force_login(op)
     page = client.get(f"/staff/queue/window/{window('sc1', 1).pk}/").content.decode()
     url = refresh_url(page, "c-current")
-    assert 'hx-trigger="load, every 10s, queue-changed from:body"' in page
+    assert 'hx-trigger="every 10s, queue-changed from:body"' in page
     assert client.get(url).status_code == 204
     services.start_ticket(ticket_id=t.pk, actor=op)
     r = client.get(url)

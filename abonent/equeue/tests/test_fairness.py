@@ -8,13 +8,13 @@ import pytest
 
 from abonent.equeue import services
 from abonent.equeue.models import Priority, Ticket
-from abonent.equeue.tests.conftest import Clock, user, window
+from abonent.equeue.tests.conftest import Clock, hall_admin_in, user, window
 
 pytestmark = pytest.mark.django_db
 
 
 def issue(code: str = "household", priority: str = Priority.NONE) -> Ticket:
-    actor = user("hall_admin") if priority != Priority.NONE else None
+    actor = hall_admin_in("sc1") if priority != Priority.NONE else None
     return services.issue_ticket(
         office_code="sc1", service_code=code, priority=priority, actor=actor
     ).ticket

@@ -13,7 +13,7 @@ from django.test import Client
 from abonent.core.models import AuditEntry
 from abonent.equeue import services
 from abonent.equeue.models import Action, Decision, Dispute, Priority, Status, Ticket, TicketEvent
-from abonent.equeue.tests.conftest import Api, Clock, user, window
+from abonent.equeue.tests.conftest import Api, Clock, hall_admin_in, user, window
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ def test_q3_priority_of_a_called_ticket_is_refused(ha: Client, clock: Clock) -> 
     t = issue("sc1", "household")
     services.call_next_ticket(window=window("sc1", 1), actor=user("operator"))
     with pytest.raises(services.InvalidTransition):
-        services.set_priority(ticket_id=t.pk, priority="elderly", actor=user("hall_admin"))
+        services.set_priority(ticket_id=t.pk, priority="elderly", actor=hall_admin_in("sc1"))
     t.refresh_from_db()
     assert (t.priority, t.status) == (Priority.NONE, Status.CALLED)
 
@@ -217,4 +217,6 @@ def test_q3_hall_api_snapshot(api_as: Callable[[str | None], Api], clock: Clock)
     r = api_as("hall_admin").get("/offices/sc1/hall")
     assert (r.status_code, r.json()["code"]) == (403, "not_your_office")
     assert api_as("operator").get("/offices/sc1/hall").status_code == 403
-    assert api_as("head").get("/offices/central/hall").status_code == 200
+    # The head (of sc1) looks at their own office only, as in the statistics.
+    assert api_as("head").get("/offices/sc1/hall").status_code == 200
+    assert api_as("head").get("/offices/central/hall").status_code == 403

@@ -13,7 +13,7 @@ from django.test import override_settings
 from abonent.core.models import Service
 from abonent.equeue import services
 from abonent.equeue.models import Priority, Ticket
-from abonent.equeue.tests.conftest import ASTANA, Api, Clock, user
+from abonent.equeue.tests.conftest import ASTANA, Api, Clock, hall_admin_in, user
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +93,9 @@ def test_q3_only_a_hall_administrator_gives_a_priority(
     r = api_as("operator").post("/tickets", body)
     assert r.status_code == 403
     assert Ticket.objects.count() == 0
+    r = api_as("hall_admin").post("/tickets", body)  # seated in central
+    assert (r.status_code, r.json()["code"]) == (403, "priority_forbidden")
+    hall_admin_in("sc1")
     r = api_as("hall_admin").post("/tickets", body)
     assert r.status_code == 201
     t = Ticket.objects.get()

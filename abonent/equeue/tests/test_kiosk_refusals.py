@@ -46,7 +46,7 @@ def test_a_closed_service_issues_nothing_and_says_when_it_opens(
     body = response.content.decode()
     assert 'data-code="closed"' in body
     assert '<p class="opens">' in body and "09:00" in body
-    assert 'data-return-url="/queue/central/kiosk/"' in body
+    assert 'data-return-url="/queue/central/kiosk/?idle=1"' in body
     assert nothing_stored()
 
 

@@ -52,7 +52,7 @@ def test_a_tap_takes_one_ticket_and_shows_its_number_and_place(
     assert "24.11.2026 10:00" in body
     assert 'data-print-once="' + token + '"' in body
     assert 'data-return-after="15"' in body
-    assert 'data-return-url="/queue/sc1/kiosk/"' in body
+    assert 'data-return-url="/queue/sc1/kiosk/?idle=1"' in body
 
 
 def test_the_second_ticket_is_second_in_line_with_an_estimated_wait(

@@ -87,19 +87,28 @@ def test_the_hall_administrator_stays_in_their_office(client: Client, demo: None
     assert "part/queues/?office=central" in body and "part/queues/?office=sc1" not in body
 
 
-def test_the_head_switches_offices_and_only_looks(client: Client, demo: None, clock: Clock) -> None:
-    t = services.issue_ticket(office_code="sc2", service_code="household", actor=None).ticket
+def test_the_head_looks_at_their_own_office_only(client: Client, demo: None, clock: Clock) -> None:
+    """Issue #5 review, 6: the head (of sc1) sees the hall of their office — as in the
+    statistics — and only looks."""
+    t = services.issue_ticket(office_code="sc1", service_code="household", actor=None).ticket
+    other = services.issue_ticket(office_code="sc2", service_code="household", actor=None).ticket
     c = as_(client, "head")
     body = c.get("/staff/queue/hall/?office=sc2").content.decode()
-    assert "part/queues/?office=sc2" in body and t.number in body
+    assert "part/queues/?office=sc1" in body and "part/queues/?office=sc2" not in body
+    assert t.number in body
     assert "Issue a ticket for a consumer" not in body
+    assert c.get(f"/staff/queue/hall/tickets/{t.pk}/").status_code == 200
+    assert c.get(f"/staff/queue/hall/tickets/{other.pk}/").status_code == 403
     r = c.post(
         f"/staff/queue/hall/tickets/{t.pk}/cancel/",
         {"ticket": t.pk, "status": "waiting", "reason": "x"},
     )
     assert r.status_code == 403
+    r = c.post("/staff/queue/hall/issue/", {"service": "household"})
+    assert r.status_code == 403
     t.refresh_from_db()
     assert t.status == Status.WAITING
+    assert Ticket.objects.count() == 2
 
 
 def test_a_hall_administrator_cannot_touch_another_offices_ticket(

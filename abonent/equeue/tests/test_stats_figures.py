@@ -27,7 +27,7 @@ from django.utils import translation
 from abonent.core.models import Office
 from abonent.equeue import services, stats
 from abonent.equeue.models import Decision, Ticket
-from abonent.equeue.tests.conftest import Clock, user, window
+from abonent.equeue.tests.conftest import Clock, hall_admin_in, user, window
 
 pytestmark = pytest.mark.django_db
 DAY = date(2026, 11, 24)
@@ -92,7 +92,7 @@ def history(clock: Clock, make_operator: Callable[[str, str, int], Any]) -> Hist
     dispute = services.open_dispute(ticket_id=a002.pk, reason="Not ours", actor=op3)
     at(clock, 10, 28)
     services.resolve_dispute(
-        dispute_id=dispute.pk, decision=Decision.KEEP, actor=user("hall_admin")
+        dispute_id=dispute.pk, decision=Decision.KEEP, actor=hall_admin_in("sc1")
     )
     at(clock, 10, 30)
     services.finish_ticket(ticket_id=a002.pk, actor=op3)

@@ -133,7 +133,7 @@ def test_q4_another_windows_ticket_is_refused(
     api_as("operator").post(f"/windows/{window('sc1', 1).pk}/call-next")
     before = state(t)
     r = api_as("op2").post(f"/tickets/{t.pk}/start")
-    assert (r.status_code, r.json()["code"]) == (409, "other_window")
+    assert (r.status_code, r.json()["code"]) == (403, "other_window")
     r = api_as("hall_admin").post(f"/tickets/{t.pk}/start")
     assert (r.status_code, r.json()["code"]) == (403, "not_your_window")
     assert state(t) == before

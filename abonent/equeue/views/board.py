@@ -23,6 +23,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from abonent.core.errors import RateLimited
 from abonent.core.lib.ratelimit import limit_request
 from abonent.equeue import board as board_data
 
@@ -85,9 +86,31 @@ def _speech() -> list[dict[str, str]]:
     return out
 
 
+# Several TVs of a hall (and a building's other screens) may share one NAT address.
+PAGE_LIMIT = 600
+
+
+def _too_many(request: HttpRequest, err: RateLimited) -> HttpResponse:
+    """429 with Retry-After; the page reloads itself after that many seconds (a TV must
+    come back by itself)."""
+    retry = int(str(err.extra.get("retry_after", 60)))
+    response = render(
+        request,
+        "equeue/board/too_many.html",
+        {"message": str(err.message), "retry": retry},
+        status=429,
+    )
+    response["Retry-After"] = str(retry)
+    add_never_cache_headers(response)
+    return response
+
+
 @require_GET
 def board_page(request: HttpRequest, office: str) -> HttpResponse:
-    limit_request(request, "queue-board-page", limit=120, window_seconds=60)
+    try:
+        limit_request(request, "queue-board-page", limit=PAGE_LIMIT, window_seconds=60)
+    except RateLimited as err:
+        return _too_many(request, err)
     info = board_data.office_info(office[:32])
     if info is None:
         raise Http404

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -45,6 +46,11 @@ TAKE_LIMIT = 300
 TAKE_WINDOW_SECONDS = 3600
 RETURN_AFTER_TICKET_SECONDS = 15
 RETURN_AFTER_IDLE_SECONDS = 90
+# The start screen reloads itself this often while nobody touches it: the open/closed state
+# and the waiting counts stay current, and the language goes back to the default.
+RETURN_AFTER_START_SECONDS = 60
+# ``?idle=1`` on the start screen: the kiosk came back by itself (no touch for a while).
+IDLE_PARAM = "idle"
 PAPER_COOKIE = "abonent_kiosk_paper"
 PAPERS = ("58", "80")
 DEFAULT_PAPER = "80"
@@ -94,7 +100,7 @@ def service_states(office: Office, at: datetime) -> list[ServiceState]:
     found = list(
         Service.objects.filter(office=office, is_active=True).order_by("ordering", "letter", "code")
     )
-    cal = get_calendar(around=at.date())
+    cal = get_calendar(around=timezone.localdate(at))
     own: dict[int, hours.Hours] = {}
     office_hours: hours.Hours | None = None
     for schedule in schedules_with_exceptions().filter(Q(office=office) | Q(service__in=found)):
@@ -177,7 +183,7 @@ def info_context(office: Office, at: datetime) -> dict[str, Any]:
         .prefetch_related(Prefetch("windows", queryset=windows, to_attr="open_windows"))
         .order_by("ordering", "letter", "code")
     )
-    cal = get_calendar(around=at.date())
+    cal = get_calendar(around=timezone.localdate(at))
     departments = list(Department.objects.order_by("code"))
     by_dept: dict[int, hours.Hours] = {}
     by_service: dict[int, hours.Hours] = {}
@@ -233,7 +239,8 @@ def _kiosk_render(
     paper = _paper(request)
     office = context.get("office")
     start = reverse("equeue:kiosk", kwargs={"office": office.code}) if office else ""
-    context = {"paper": paper, "return_url": start, **context}
+    # Back to the start after idling: by ``?idle=1``, which resets the language.
+    context = {"paper": paper, "return_url": f"{start}?{IDLE_PARAM}=1" if start else "", **context}
     response = render(request, template, context, status=status)
     if request.GET.get("paper") in PAPERS:
         response.set_cookie(
@@ -271,10 +278,22 @@ def kiosk(request: HttpRequest, office: str) -> HttpResponse:
         found = _office(office)
     except NotFound as err:
         return _error_screen(request, None, err, at)
+    if IDLE_PARAM in request.GET:
+        # Nobody touched the kiosk for a while: the next consumer starts in the default
+        # language (the language cookie goes), on a clean address.
+        response = redirect("equeue:kiosk", office=found.code)
+        response.delete_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        )
+        add_never_cache_headers(response)
+        return response
     context = {
         "office": found,
         "states": service_states(found, at) if found.has_queue else [],
         "token": new_token(),
+        "return_after": RETURN_AFTER_START_SECONDS,
     }
     return _kiosk_render(request, "equeue/kiosk/start.html", context)
 

@@ -212,12 +212,8 @@ def _hall_office(request: HttpRequest) -> Office | None:
 
 
 def _may_act_on(request: HttpRequest, office_id: int) -> bool:
-    if not reads.can_act_in_hall(request.user):
-        return False
-    if reads.can_switch_office(request.user):
-        return True
-    profile = reads.profile_of(request.user)
-    return profile is not None and profile.office_id == office_id
+    """The hall's actions: the services' one office-scope rule (the head only looks)."""
+    return services.hall_admin_of(request.user, office_id)
 
 
 def _hall_url(office: Office) -> str:
@@ -270,7 +266,7 @@ def hall_part(request: HttpRequest, part: str) -> HttpResponse:
 def hall_issue(request: HttpRequest) -> HttpResponse:
     """Q-3: a ticket on the consumer's behalf, then its printable page."""
     office = _hall_office(request)
-    if office is None:
+    if office is None or not _may_act_on(request, office.pk):
         return _forbidden(request)
     try:
         issued = services.issue_ticket(
@@ -291,10 +287,8 @@ def _hall_ticket(request: HttpRequest, ticket_id: int) -> Ticket | HttpResponse:
         Ticket.objects.select_related("office", "service", "target_window", "window"),
         pk=ticket_id,
     )
-    if not reads.can_switch_office(request.user):
-        profile = reads.profile_of(request.user)
-        if profile is None or profile.office_id != ticket.office_id:
-            return _forbidden(request)
+    if not services.may_view_office(request.user, ticket.office_id):
+        return _forbidden(request)
     return ticket
 
 
@@ -302,9 +296,12 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
     return {
         "t": ticket,
         "step": reads.last_step(ticket.pk),
-        "events": TicketEvent.objects.filter(ticket=ticket)
-        .select_related("actor", "window", "to_service", "to_window")
-        .order_by("at", "id"),
+        "events": [
+            (e, reads.step_note(e))
+            for e in TicketEvent.objects.filter(ticket=ticket)
+            .select_related("actor", "window", "to_service", "to_window")
+            .order_by("at", "id")
+        ],
         "place": services.place_in_line(ticket),
         "can_act": _may_act_on(request, ticket.office_id),
         "priorities": Priority.choices,

@@ -220,6 +220,26 @@
   }
   document.body.addEventListener("queue-transport", function (e) { showTransport(e.detail.transport); });
 
+  // ---- the watchdog: never show "Live" over stale calls. live.js hears a ping every 15 s
+  // (and reopens a stream silent for 40 s); with nothing at all for 40 s the indicator
+  // says "connecting" until the next message or snapshot.
+  var STALE_MS = window.ABONENT_LIVE_WATCHDOG_MS || 40000;
+  var lastData = Date.now();
+  function fresh() {
+    lastData = Date.now();
+    var text = document.querySelector(".board-link-text");
+    if (text.dataset.state === "stale") showTransport(document.body.dataset.transport || "connecting");
+  }
+  document.body.addEventListener("queue-alive", fresh);
+  document.body.addEventListener("queue-board", fresh);
+  setInterval(function () {
+    var text = document.querySelector(".board-link-text");
+    if (Date.now() - lastData >= STALE_MS && text.dataset.state !== "stale") {
+      text.replaceChildren(bi("connecting"));
+      text.dataset.state = "stale";
+    }
+  }, Math.min(5000, Math.max(500, STALE_MS / 4)));
+
   // ---- the clock
   var clockFormat = new Intl.DateTimeFormat("ru-RU", { timeZone: TZ, hour: "2-digit", minute: "2-digit", hour12: false });
   function tick() {

@@ -22,7 +22,13 @@
    - when the stream fails it polls the JSON board every few seconds, and stops polling as
      soon as the stream is open again (the browser retries it every 3 s; after an HTTP
      error, which ends an EventSource, this script opens a new one after 5 s, doubling
-     up to 60 s).
+     up to 60 s);
+   - watchdog: the server sends `event: ping` every 15 s; a stream that has said nothing
+     for 40 s (a half-open connection after a NAT or Wi-Fi loss, which never reports an
+     error) is closed, the board is polled, and a new stream is opened;
+   - a step the public stream does not detail ({"action": "changed"}: a priority, a
+     dispute) still dispatches "queue-changed": the staff pages refresh on it;
+   - "queue-alive" on document.body for every message of the stream, pings included.
 */
 (function () {
   "use strict";
@@ -35,7 +41,10 @@
   var pollMs = Math.min(60, Math.max(3, isNaN(seconds) ? 4 : seconds)) * 1000;
   var REOPEN_MS = 5000;
   var REOPEN_MAX_MS = 60000;
+  // Tests may shorten the watchdog (window.ABONENT_LIVE_WATCHDOG_MS set before this runs).
+  var WATCHDOG_MS = window.ABONENT_LIVE_WATCHDOG_MS || 40000;
   var reopenMs = REOPEN_MS;
+  var lastHeard = Date.now();
 
   var source = null;
   var pollTimer = null;
@@ -93,10 +102,19 @@
   }
 
   // ---- the stream
+  function heard() {
+    lastHeard = Date.now();
+    emit("queue-alive", { at: lastHeard });
+  }
+
   function open() {
     reopenTimer = null;
     if (!window.EventSource) { startPolling(); return; }
+    lastHeard = Date.now();
     source = new EventSource(streamUrl);
+    ["open", "board", "step", "call", "ping"].forEach(function (name) {
+      source.addEventListener(name, heard);
+    });
     source.addEventListener("open", function () {
       reopenMs = REOPEN_MS;
       stopPolling();
@@ -127,6 +145,15 @@
       }
     });
   }
+  // ---- the watchdog: a silent stream is a dead one
+  setInterval(function () {
+    if (source === null || Date.now() - lastHeard < WATCHDOG_MS) return;
+    source.close();
+    source = null;
+    startPolling();
+    if (reopenTimer === null) reopenTimer = setTimeout(open, 1000);
+  }, Math.min(5000, Math.max(500, WATCHDOG_MS / 4)));
+
   setTransport("connecting");
   open();
   window.addEventListener("pagehide", function () {

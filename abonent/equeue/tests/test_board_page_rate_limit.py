@@ -1,0 +1,39 @@
+"""Issue #5 review, 8 (Q-4): over its rate limit the board page answers 429 with
+Retry-After and a page that reloads itself — never a 500; the limit leaves room for
+several TVs behind one address (600 a minute)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, override_settings
+
+from abonent.equeue.tests.conftest import Clock
+from abonent.equeue.views.board import PAGE_LIMIT
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_over_the_limit_is_a_429_page(client: Client, demo: None, clock: Clock) -> None:
+    client.raise_request_exception = False
+    with override_settings(ABONENT_RATE_LIMIT_OVERRIDES={"queue-board-page": (3, 60)}):
+        codes = [client.get("/queue/sc1/board/").status_code for _ in range(4)]
+        r = client.get("/queue/sc1/board/")
+    assert codes == [200, 200, 200, 429]
+    assert r.status_code == 429
+    retry = int(r["Retry-After"])
+    assert 1 <= retry <= 60
+    body = r.content.decode()
+    assert f'<meta http-equiv="refresh" content="{retry}">' in body
+    assert r["Content-Type"].startswith("text/html")
+
+
+def test_the_default_limit_is_generous() -> None:
+    assert PAGE_LIMIT == 600

@@ -12,13 +12,14 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12; do \
 	  v=$$($$p -c 'import sys; print(int(sys.version_info >= (3, 12)))' 2>/dev/null) && [ "$$v" = 1 ] && { command -v $$p; break; }; \
 	done)
 
-.PHONY: help venv messages-compiled run serve worker migrate demo test test-sqlite test-postgres lint fmt bench messages clean
+.PHONY: help venv messages-compiled run serve worker migrate demo test test-sqlite test-postgres lint fmt bench messages clean screenshots
 
 help:
 	@echo "make run    — install, migrate, load demo data, serve on http://$(HOST):$(PORT) (SQLite)"
 	@echo "make test   — install and run the whole test suite (DATABASE_URL selects the database)"
 	@echo "make lint   — ruff + mypy";  echo "make serve  — ASGI server with WORKERS processes (production shape)"
 	@echo "make worker — the background task worker";  echo "make bench  — load benchmarks on PostgreSQL"
+	@echo "make screenshots — PNGs of the website's main pages (ru/kk) into docs/screenshots/"
 
 $(VENV)/.installed: requirements.lock
 	@if [ -z "$(PYTHON)" ]; then echo "ERROR: Python >= 3.12 is required (install python3.12 or python3.13, or set PYTHON=...)." >&2; exit 1; fi
@@ -70,6 +71,9 @@ messages: venv
 
 bench: venv
 	$(PY) -m bench.run
+
+screenshots: messages-compiled
+	$(PY) -m abonent.portal.screenshots
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3*

@@ -5,11 +5,16 @@ from django.urls import include, path
 from abonent.api import api
 from abonent.core import views as core_views
 from abonent.equeue import board as queue_board
+from abonent.portal import views as portal_views
+
+# Errors in the visitor's language (the public website, #9).
+handler404 = "abonent.portal.views.page_not_found"
+handler500 = "abonent.portal.views.server_error"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", portal_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("offices/", core_views.offices, name="offices"),
+    path("offices/", portal_views.offices, name="offices"),
     path("staff/", core_views.staff_home, name="staff-home"),
     path("staff/login/", core_views.ThrottledLoginView.as_view(), name="login"),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -7,10 +7,8 @@ from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from abonent.core import schedules
 from abonent.core.auth import user_roles
 from abonent.core.errors import RateLimited
 from abonent.core.lib.ratelimit import hit, limit_request
@@ -29,26 +27,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    return render(
-        request,
-        "portal/home.html",
-        {
-            "offices": schedules.office_statuses(now),
-            "contact_centre": schedules.department_status("contact_center", now),
-            "now": now,
-        },
-    )
-
-
-@require_GET
-def offices(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    return render(request, "portal/offices.html", {"offices": schedules.office_statuses(now)})
 
 
 @login_required

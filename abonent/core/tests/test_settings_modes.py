@@ -45,9 +45,24 @@ def test_production_refuses_debug() -> None:
     assert "DEBUG" in r.stderr
 
 
+PRODUCTION = {
+    "ABONENT_ENV": "production",
+    "SECRET_KEY": "k" * 50,
+    "ALLOWED_HOSTS": "aes.kz",
+    "ABONENT_SMS_GATEWAY_URL": "https://sms.example.kz/send",
+}
+
+
 def test_production_starts_with_safe_settings() -> None:
-    r = _check({"ABONENT_ENV": "production", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "aes.kz"})
+    r = _check(PRODUCTION)
     assert r.returncode == 0, r.stderr
+
+
+def test_production_without_an_sms_gateway_names_the_missing_setting() -> None:
+    """Visit notices (V-1) go by SMS: production refuses to start without a gateway."""
+    r = _check({k: v for k, v in PRODUCTION.items() if k != "ABONENT_SMS_GATEWAY_URL"})
+    assert r.returncode != 0
+    assert "ABONENT_SMS_GATEWAY_URL" in r.stderr
 
 
 def test_a_malformed_flag_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:

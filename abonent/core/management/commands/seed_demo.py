@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from abonent import equeue, visits
+from abonent import equeue, portal, visits
 from abonent.appeals import book, boxes, reception
 from abonent.appeals.demo import load_topics
 from abonent.cabinet.demo import load_cabinet_demo
@@ -23,7 +23,7 @@ class Command(BaseCommand):
             raise CommandError("Demo data with the password 'demo' is refused in production mode.")
         created = load_demo()
         load_topics()
-        for app in (book, boxes, reception, equeue, visits):
+        for app in (book, boxes, reception, equeue, visits, portal):
             import_module(f"{app.__name__}.demo").load_demo()
         load_calls_demo()  # after load_demo: it needs the role groups and cc_operator
         load_ivr_demo()

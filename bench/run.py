@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import cabinet, queue
-from bench.scenarios import READINGS, SCENARIOS, Scenario
+from bench.scenarios import EVENTS, READINGS, SCENARIOS, Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -38,8 +38,9 @@ BOARD_STREAMS = int(os.environ.get("BENCH_BOARD_STREAMS", "500"))
 BOARD_CALLS = int(os.environ.get("BENCH_BOARD_CALLS", "100"))
 QUEUE_WORDS = {"queue", "call-next", "board"}
 CABINET_WORDS = {"cabinet", "readings", "import"}
+CALLS_WORDS = {"telephony", "events", "ivr"}
 # Scenarios that need no appeals: when only they are selected, none are generated.
-NO_APPEALS_WORDS = QUEUE_WORDS | CABINET_WORDS
+NO_APPEALS_WORDS = QUEUE_WORDS | CABINET_WORDS | CALLS_WORDS
 
 
 def selected(name: str) -> bool:
@@ -127,6 +128,25 @@ def issue_token(env: dict[str, str], username: str = "chancellery") -> str:
     ).stdout.split()[-1]
 
 
+def check_calls(run: str) -> str:
+    """After the events scenario: one row per (call, event) however often the PBX repeated
+    it, and every call whose three events arrived is complete."""
+    import psycopg
+
+    with psycopg.connect(DB_URL) as conn:
+        events, distinct, calls, complete = conn.execute(
+            "SELECT count(*), count(DISTINCT (e.call_id, e.event)), count(DISTINCT c.id), "
+            "count(DISTINCT c.id) FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL) "
+            "FROM calls_callevent e JOIN calls_call c ON c.call_id = e.call_id "
+            "WHERE c.call_id LIKE %s",
+            [f"bench-{run}-%"],
+        ).fetchone()
+    return (
+        f"{calls} calls, {events} event rows ({'no duplicates' if events == distinct else 'DUPLICATES'}), "
+        f"{complete} calls with answer and end"
+    )
+
+
 def check_numbers() -> str:
     """After the write scenario: incoming numbers must be unique and gapless per year."""
     import psycopg
@@ -167,7 +187,7 @@ def run_scenario(wrk: str, base: str, scenario: Scenario, env: dict[str, str]) -
         out = subprocess.run(
             [
                 wrk,
-                f"-t{THREADS}",
+                f"-t{scenario.threads or THREADS}",
                 f"-c{scenario.connections}",
                 f"-d{SECONDS}s",
                 "--latency",
@@ -332,6 +352,8 @@ def main() -> None:
         **cabinet.SERVER_ENV,
     )
     prepare_database(env)
+    env["BENCH_OKTELL_TOKEN"] = issue_token(env, "oktell")
+    env["BENCH_RUN"] = str(int(time.time()))  # call and session ids unique per run
     if selected("cabinet import") or selected(READINGS.name):
         run_import(env)
     port = free_port()
@@ -357,6 +379,8 @@ def main() -> None:
                 flush=True,
             )
         run_queue(base, env)
+        if selected(EVENTS.name):
+            print("  " + check_calls(env["BENCH_RUN"]))
         if selected(READINGS.name):
             load = os.getloadavg()
             print(f"  {cabinet.readings_summary(DB_URL)}; load average {load[0]:.2f} {load[1]:.2f}")

@@ -14,6 +14,7 @@ class Scenario:
     name: str
     lua: str  # a wrk script: sets wrk.method/headers/body and/or defines request()
     connections: int = 32
+    threads: int | None = None  # wrk threads; None: BENCH_THREADS
 
 
 DEADLINE = Scenario(
@@ -107,4 +108,73 @@ READINGS = Scenario(
 )
 
 
-SCENARIOS: list[Scenario] = [DEADLINE, CALENDAR_DAY, JOURNAL, CONTROL, REGISTER, READINGS]
+OKTELL_HEADER = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_OKTELL_TOKEN")
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+"""
+
+# Each call sends started, answered, ended (the PBX's order); one request in ten repeats the
+# previous event, as a PBX retrying after a timeout does. Call ids are unique per run.
+EVENTS = Scenario(
+    name="telephony events from the PBX (POST /api/v1/telephony/events)",
+    lua=OKTELL_HEADER
+    + """
+wrk.path = "/api/v1/telephony/events"
+local n = 0
+local kinds = {"call.started", "call.answered", "call.ended"}
+local last = nil
+request = function()
+  if last ~= nil and math.random(1, 10) == 1 then
+    return wrk.format(nil, nil, nil, last)
+  end
+  n = n + 1
+  local call = math.floor((n - 1) / 3)
+  local kind = kinds[(n - 1) % 3 + 1]
+  local at = os.date("!%Y-%m-%dT%H:%M:%S+00:00")  -- the PBX reports events as they happen
+  last = string.format('{"event":"%s","call_id":"bench-%s-%d-%d","phone":"+7701%07d","at":"%s","operator":"cc_operator"}',
+    kind, os.getenv("BENCH_RUN"), tid, call, call % 10000000, at)
+  return wrk.format(nil, nil, nil, last)
+end
+""",
+    connections=32,
+)
+
+# One wrk thread per connection, so the steps of a session go in order: language, main menu,
+# reference information, the contact centre's hours; then the next session.
+IVR = Scenario(
+    name="IVR steps (POST /api/v1/ivr/step)",
+    lua=OKTELL_HEADER
+    + """
+wrk.path = "/api/v1/ivr/step"
+local inputs = {"", "1", "1", "1"}
+local n = 0
+request = function()
+  n = n + 1
+  local session = math.floor((n - 1) / #inputs)
+  local seq = (n - 1) % #inputs + 1
+  local body = string.format('{"session":"bench-%s-%d-%d","caller":"+77011234567","input":"%s","seq":%d}',
+    os.getenv("BENCH_RUN"), tid, session, inputs[seq], seq)
+  return wrk.format(nil, nil, nil, body)
+end
+""",
+    connections=8,
+    threads=8,
+)
+
+
+SCENARIOS: list[Scenario] = [
+    DEADLINE,
+    CALENDAR_DAY,
+    JOURNAL,
+    CONTROL,
+    REGISTER,
+    READINGS,
+    EVENTS,
+    IVR,
+]

@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
+from django.db.models import OuterRef, StringAgg, Subquery, Value
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
@@ -30,19 +32,33 @@ class StaffBackend(ModelBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+ROLE_SEPARATOR = "\n"  # group names are role codes: ASCII words
+
+
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer <token>``; the token's user becomes ``request.user``."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        # The user's roles come in the same statement: nearly every endpoint checks them.
+        roles = (
+            get_user_model()
+            .groups.through.objects.filter(user_id=OuterRef("user_id"))
+            .values("user_id")
+            .annotate(names=StringAgg("group__name", delimiter=Value(ROLE_SEPARATOR)))
+            .values("names")  # type: ignore[misc]
+        )
         found = (
             ApiToken.objects.active()
             .for_raw(token)
             .select_related("user")
             .only("id", "last_used_at", "user")
+            .annotate(_roles=Subquery(roles))
             .first()
         )
         if found is None:
             return None
+        names = found._roles  # type: ignore[attr-defined]
+        found.user._abonent_roles = set(names.split(ROLE_SEPARATOR)) if names else set()  # type: ignore[attr-defined]
         now = timezone.now()
         # Touch at most once a minute: a busy integration must not write on every call.
         if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:

@@ -179,7 +179,8 @@ def invoice(
     ``lang``: ``ru`` or ``kk`` (default: the request's language, else Russian)."""
     principal = _legal_entity(request)
     match = _PERIOD.fullmatch(period)
-    if match is None:
+    # Year 0 is no date at all; the import takes bills from 1900 on (importing._period).
+    if match is None or not 1900 <= int(match.group(1)) <= 2100:
         raise InvalidInput(
             _("The period must be a month, YYYY-MM."), fields={"period": ["YYYY-MM"]}
         )

@@ -138,10 +138,13 @@ def attempt(login: str, check: Check, how: str) -> tuple[CabinetLogin | None, bo
     throttle = SignInThrottle.objects.select_for_update().get(pk=throttle.pk)
     if throttle.locked_until is not None and throttle.locked_until > at:
         return None, True
+    # No login holds a NUL (and PostgreSQL refuses one in a query): an unknown login.
     found = (
         CabinetLogin.objects.select_related("consumer", "account")
         .filter(login=normalize(login), is_active=True)
         .first()
+        if "\x00" not in login
+        else None
     )
     if check(found) and found is not None:
         throttle.delete()
@@ -225,8 +228,11 @@ def end_session(request: HttpRequest) -> None:
 
 def principal_for(login: CabinetLogin) -> Principal:
     if login.account_id is not None:
-        active = login.account is not None and login.account.is_active
-        numbers = frozenset({login.account.number} if active and login.account else set())
+        # An account-bound login keeps its account only while billing says the account
+        # belongs to the login's consumer: a move to another consumer ends its access.
+        acc = login.account
+        mine = acc is not None and acc.is_active and acc.consumer_id == login.consumer_id
+        numbers = frozenset({acc.number} if mine and acc is not None else set())
     else:
         numbers = frozenset(
             Account.objects.filter(consumer_id=login.consumer_id, is_active=True).values_list(

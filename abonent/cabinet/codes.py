@@ -1,11 +1,14 @@
 """One-time sign-in codes to the e-mail on file (issue #7 part 2): a consumer who lost the
 secret signs in with a code and sets a new secret (auth.change_secret).
 
-The request answers the same whether or not the login exists or has an e-mail; at most
-``CODES_PER_WINDOW`` codes per login in ``CODE_MINUTES``; a code is valid ``CODE_MINUTES``,
-once. Wrong codes count towards the same lockout as wrong secrets. The code goes out by
-e-mail directly (not through the notify outbox, whose rows staff can read) and is stored as a
-keyed hash only. SMS to the phone on file waits for an SMS backend.
+The request answers the same whether or not the login exists or has an e-mail, and does the
+same work either way: it only enqueues the ``issue_code`` task (cabinet/tasks.py, queue
+"mail"), which looks the login up, makes the code and sends it — so neither the answer nor
+its time tells whether a login exists. At most ``CODES_PER_WINDOW`` codes per login in
+``CODE_MINUTES``; a code is valid ``CODE_MINUTES``, once. Wrong codes count towards the same
+lockout as wrong secrets. The code is made inside the task, goes out by e-mail directly (not
+through the notify outbox, whose rows staff can read; nor in the task's arguments, which are
+stored) and is stored as a keyed hash only. SMS to the phone on file waits for an SMS backend.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ def _hash(code: str, login_id: int) -> str:
 
 
 def _send(email: str, code: str, language: str) -> None:
-    """After commit. A failed send is logged; the consumer asks for a code again."""
+    """In the task, after its commit. A failed send is logged; the consumer asks again."""
     with translation.override(language):
         subject = _("Your sign-in code for the personal cabinet")
         body = _(
@@ -48,13 +51,23 @@ def _send(email: str, code: str, language: str) -> None:
         logger.exception("sign-in code e-mail failed")
 
 
-@transaction.atomic
 def request_code(*, login: str) -> None:
-    """Send a code when the login exists and has an e-mail; say nothing either way."""
+    """Ask for a code for ``login``: one task enqueued whatever the login (PC-1)."""
+    from abonent.cabinet.tasks import issue_code
+
+    issue_code.enqueue(
+        login=auth.normalize(login[:254]), language=translation.get_language() or "ru"
+    )
+
+
+@transaction.atomic
+def issue(*, login: str, language: str) -> None:
+    """The task's work: a code to the e-mail on file when the login exists, is active and
+    has one, within the per-login limit; nothing otherwise."""
+    if "\x00" in login:  # no login holds one, and PostgreSQL refuses it in a query
+        return
     found = (
-        CabinetLogin.objects.select_related("consumer")
-        .filter(login=auth.normalize(login[:254]), is_active=True)
-        .first()
+        CabinetLogin.objects.select_related("consumer").filter(login=login, is_active=True).first()
     )
     if found is None or not found.consumer.email:
         return
@@ -70,7 +83,7 @@ def request_code(*, login: str) -> None:
         expires_at=at + timedelta(minutes=CODE_MINUTES),
     )
     audit.record(actor=None, action="cabinet.code_sent", obj=found, note=found.login)
-    email, language = found.consumer.email, translation.get_language() or "ru"
+    email = found.consumer.email
     transaction.on_commit(lambda: _send(email, code, language))
 
 

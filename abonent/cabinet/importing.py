@@ -88,11 +88,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import DatabaseError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from abonent.cabinet.models import (
     Account,
     Bill,
+    CabinetLogin,
     Consumer,
     ConsumerKind,
     HouseholdSegment,
@@ -288,6 +290,8 @@ _TRUE, _FALSE = {"1", "true", "yes", "y", "да"}, {"0", "false", "no", "n", "н
 def _text(data: dict[str, Any], key: str, where: str, *, limit: int, required: bool = False) -> str:
     raw = data.get(key)
     value = "" if raw is None else str(raw).strip()
+    if "\x00" in value:  # PostgreSQL text cannot hold it: a rejected row, not a failed run
+        raise RowError(where, "contains a NUL character")
     if required and not value:
         raise RowError(where, "missing")
     if len(value) > limit:
@@ -541,6 +545,15 @@ def _write_chunk(records: list[Record], result: ImportResult) -> None:
     new = new if known < 0 else len(accounts) - known
     result.count("accounts_created", new)
     result.count("accounts_updated", len(accounts) - new)
+    # An account billing moved to another consumer: the old consumer's account-bound
+    # logins lose it (auth.principal_for already shows them nothing) and are switched off.
+    moved = (
+        CabinetLogin.objects.filter(account_id__in=account_ids.values(), is_active=True)
+        .exclude(consumer_id=F("account__consumer_id"))
+        .update(is_active=False)
+    )
+    if moved:
+        result.count("logins_deactivated", moved)
     meters = {
         (r.account["number"], m["serial"]): {
             **m, "account_id": account_ids[r.account["number"]], "updated_at": stamp,
@@ -700,6 +713,11 @@ def import_billing(
         except ValueError as exc:
             _finish(result, user, failure=str(exc))
             raise
+        except Exception as exc:
+            # Whatever stops the run half-way (the database gone...), the run is finished
+            # with the reason and the rows done so far, then the error goes on.
+            _finish(result, user, failure=f"{type(exc).__name__}: {exc}"[:500])
+            raise
     _finish(result, user)
     return result
 
@@ -709,7 +727,11 @@ def import_items(items: Iterable[dict[str, Any]], *, name: str, actor: Any = Non
     user = actor if getattr(actor, "is_authenticated", False) else None
     run = ImportRun.objects.create(file_name=name[:300], file_format="json", started_by=user)
     result = ImportResult(run=run)
-    import_records(enumerate(items, start=1), result)
+    try:
+        import_records(enumerate(items, start=1), result)
+    except Exception as exc:
+        _finish(result, user, failure=f"{type(exc).__name__}: {exc}"[:500])
+        raise
     _finish(result, user)
     return result
 

@@ -56,7 +56,7 @@ class ReviewFilter(forms.Form):
         label=_("Source"), choices=[("", _("Any")), *ReadingSource.choices], required=False
     )
     month = forms.RegexField(
-        label=_("Month (YYYY-MM)"), regex=r"^\d{4}-(0[1-9]|1[0-2])$", required=False
+        label=_("Month (YYYY-MM)"), regex=r"^(19|20)\d\d-(0[1-9]|1[0-2])$", required=False
     )
     account = forms.RegexField(
         label=_("Account number"), regex=r"^[0-9A-Za-z-]{1,20}$", required=False
@@ -193,7 +193,7 @@ def invoice_copy(request: HttpRequest, number: str, period: str) -> HttpResponse
         return _forbidden(request)
     match = _PERIOD.fullmatch(period)
     bill = None
-    if match is not None:
+    if match is not None and int(match.group(1)) >= 1900:  # year 0 is no date
         bill = (
             Bill.objects.select_related("account__consumer")
             .filter(

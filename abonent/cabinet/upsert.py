@@ -83,7 +83,12 @@ def _upsert_pg(
         cursor.execute(
             f"CREATE TEMP TABLE {temp} AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
         )
-        with cursor.copy(f"COPY {temp} ({columns}) FROM STDIN") as copy:
+        # ``cursor.copy`` is psycopg's own, outside Django's wrapper: without this a refused
+        # row escapes as ``psycopg.DataError`` instead of Django's ``DatabaseError``.
+        with (
+            connection.wrap_database_errors,
+            cursor.copy(f"COPY {temp} ({columns}) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row([_pg_value(row[n]) for n in names])
         cursor.execute(

@@ -95,14 +95,18 @@ def sees_personal_data(user: Any) -> bool:
     return _staff(user, *PERSONAL_DATA_ROLES)
 
 
-def can_record_outcome(user: Any, operator_id: int | None) -> bool:
-    """A contact-centre operator records the outcome of a call they took (or one the PBX did
-    not name an operator for); a senior operator of any call."""
+def can_record_outcome(user: Any, operator_id: int | None, operator_login: str) -> bool:
+    """A contact-centre operator records the outcome of a call they took, or of one the PBX
+    named no operator for (``operator_login`` empty); a senior operator of any call. A call
+    taken on a line not registered to anyone yet (a login, no user) is another operator's
+    call as far as we know: senior operators only."""
     if not _staff(user, *OUTCOME_ROLES):
         return False
     if has_role(user, Role.SENIOR_OPERATOR):
         return True
-    return operator_id is None or operator_id == getattr(user, "pk", None)
+    if operator_id is None:
+        return operator_login == ""
+    return operator_id == getattr(user, "pk", None)
 
 
 def can_work_callbacks(user: Any) -> bool:

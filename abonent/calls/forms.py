@@ -7,11 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from abonent.appeals.codes import ApplicantType, Kind
 from abonent.calls.models import CallTopic, OutcomeKind
+from abonent.calls.rules import EARLIEST_DAY, LATEST_DAY
 from abonent.calls.services import PASS_TO, ComplaintInput, OutcomeInput
 from abonent.core.models import Department
 
@@ -162,10 +164,19 @@ class NoteForm(forms.Form):
     )
 
 
+def bounded_date_field(label: Any) -> forms.DateField:
+    """A day from 2000-01-01 to 2100-12-31: a filter naming year 1 or 9999 is a typo, and
+    shifting such a day by a time zone overflows."""
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": EARLIEST_DAY.isoformat(), "max": LATEST_DAY.isoformat()}
+        ),
+        validators=[MinValueValidator(EARLIEST_DAY), MaxValueValidator(LATEST_DAY)],
+    )
+
+
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = bounded_date_field(_("From"))
+    date_to = bounded_date_field(_("To"))

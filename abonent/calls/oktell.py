@@ -139,8 +139,11 @@ def parse_export(text: str, zone: tzinfo) -> Parsed:
 
 
 def _leg(row: dict[str, str], line: int, chain: str, zone: tzinfo) -> Leg:
-    if not chain or len(chain) > 64:
-        raise ValueError("IdChain is empty or too long")
+    # An uploaded file is not checked by the site's NUL guard; PostgreSQL text refuses NUL.
+    if any("\x00" in str(value) for value in row.values() if value is not None):
+        raise ValueError("the row contains a NUL character")
+    if not chain or len(chain) > 64 or not chain.isprintable():
+        raise ValueError("IdChain is empty, too long or not printable")
     try:
         start = parse_pbx_time(row.get("TimeStart") or "", zone)
     except BadTime:

@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 from pydantic import BaseModel, Field
 
 from abonent.appeals.models import Appeal
 from abonent.calls.models import Call, Callback, CallOutcome, TaskStatus, UnitRequest
-from abonent.calls.rules import BadPhone, normalise_phone
+from abonent.calls.rules import EARLIEST_DAY, LATEST_DAY, BadPhone, normalise_phone
 from abonent.core.errors import InvalidInput
 from abonent.core.models import Department, StaffProfile
 
@@ -24,8 +25,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 class CallFilter(BaseModel):
     phone: str | None = Field(None, max_length=32)
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: date | None = Field(None, ge=EARLIEST_DAY, le=LATEST_DAY)
+    date_to: date | None = Field(None, ge=EARLIEST_DAY, le=LATEST_DAY)
     operator: str | None = Field(None, max_length=150)
     status: str | None = Field(None, max_length=16)
     cursor: str | None = Field(None, max_length=40)
@@ -49,9 +50,8 @@ def filtered(f: CallFilter) -> QuerySet[Call]:
         try:
             phone = normalise_phone(f.phone)
         except BadPhone:
-            raise InvalidInput(
-                "Not a phone number.", code="invalid_phone", fields={"phone": ["invalid_phone"]}
-            ) from None
+            message = _("Not a phone number.")
+            raise InvalidInput(message, code="invalid_phone", fields={"phone": [message]}) from None
         qs = qs.filter(phone=phone)
     if f.date_from:
         qs = qs.filter(at__gte=_local_midnight(f.date_from))
@@ -69,7 +69,7 @@ def _decode_cursor(raw: str) -> tuple[datetime, int]:
         micros, pk = (int(x) for x in raw.split("_", 1))
         return _EPOCH + timedelta(microseconds=micros), pk
     except (ValueError, OverflowError, OSError):
-        raise InvalidInput("Bad cursor.", code="invalid_cursor") from None
+        raise InvalidInput(_("Bad cursor."), code="invalid_cursor") from None
 
 
 def encode_cursor(call: Call) -> str:

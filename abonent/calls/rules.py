@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
-_NOT_DIGIT = re.compile(r"\D")
-_PHONE_CHARS = re.compile(r"^\+?[\d\s\-().]{1,32}$")
+# ASCII only: an Arabic-Indic "١٢٣" is no Kazakhstan number.
+_NOT_DIGIT = re.compile(r"\D", re.ASCII)
+_PHONE_CHARS = re.compile(r"^\+?[\d\s\-().]{1,32}$", re.ASCII)
 # What the PBX sends for a caller whose number is hidden.
 HIDDEN = frozenset({"", "anonymous", "unknown", "restricted", "private", "hidden"})
 
@@ -19,6 +20,19 @@ class BadPhone(ValueError):
 
 class BadTime(ValueError):
     pass
+
+
+# The days the contact centre's filters and the PBX's times may name: outside them a date
+# is a typo (and year 1 or 9999 overflows when shifted by a time zone).
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+EARLIEST_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+# A PBX's clock may run a little ahead; an event further in the future is refused.
+PBX_FUTURE_SLACK = timedelta(days=2)
+
+
+def day_in_range(day: date) -> bool:
+    return EARLIEST_DAY <= day <= LATEST_DAY
 
 
 def normalise_phone(raw: str) -> str:
@@ -42,11 +56,14 @@ def normalise_phone(raw: str) -> str:
     raise BadPhone(raw)
 
 
-def parse_pbx_time(raw: str, zone: tzinfo) -> datetime:
+def parse_pbx_time(raw: str, zone: tzinfo, *, now: datetime | None = None) -> datetime:
     """ISO 8601 with an offset, or Oktell's local ``YYYY-MM-DD HH:MM:SS[.fff]`` (also with
-    ``T``) taken in the PBX's time zone; always returned in UTC."""
+    ``T``) taken in the PBX's time zone; always returned in UTC. A date without a time, a
+    moment before 2000 or (given ``now``) more than ``PBX_FUTURE_SLACK`` ahead raises
+    ``BadTime``, as does a year whose shift to UTC overflows."""
     value = raw.strip()
-    if not value:
+    # A date alone (``2026-03-17``, 10 characters) would silently become midnight.
+    if len(value) <= 10:
         raise BadTime(raw)
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -57,7 +74,13 @@ def parse_pbx_time(raw: str, zone: tzinfo) -> datetime:
             raise BadTime(raw) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
-    return parsed.astimezone(UTC)
+    try:
+        moment = parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise BadTime(raw) from None
+    if moment < EARLIEST_TIME or (now is not None and moment > now + PBX_FUTURE_SLACK):
+        raise BadTime(raw)
+    return moment
 
 
 _GUID = re.compile(

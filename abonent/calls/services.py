@@ -5,7 +5,7 @@ statistics import, operator lines, links between calls and appeals, the outcome 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -49,6 +49,8 @@ CONTACT_CENTRE = "contact_center"
 PASS_TO = ("sales", "contracts", "accounting")
 MAX_ANSWER = 5000
 MAX_COMPLAINT = 20_000
+# A callback is a promise to call back soon (CC-6): weeks, not years.
+MAX_CALLBACK_AHEAD = timedelta(days=60)
 
 
 def now() -> datetime:
@@ -257,9 +259,14 @@ def check_callback(at: datetime, *, moment: datetime | None = None) -> None:
     """CC-2, CC-6: in the future and inside the contact centre's hours (its department's
     schedule and the working-day calendar), else 422 with the next possible time."""
     current = moment or now()
+    if at > current + MAX_CALLBACK_AHEAD:
+        message = _("A callback at most %(days)s days ahead.") % {"days": MAX_CALLBACK_AHEAD.days}
+        raise InvalidInput(message, code="callback_too_far", fields={"callback_at": [message]})
     dept = Department.objects.filter(code=CONTACT_CENTRE).first()
     hours = schedules.effective_hours(dept) if dept is not None else None
-    cal = get_calendar(around=at.date())
+    # A past time is refused with the next opening from now: the calendar around now (a
+    # time in year 1 has no calendar).
+    cal = get_calendar(around=timezone.localdate(max(at, current)))
 
     def is_open(t: datetime) -> bool:
         return schedules.status_of(hours, t, cal).open_now
@@ -396,9 +403,8 @@ def _note(note: str) -> str:
             fields={"note": [_("This field is required.")]},
         )
     if len(note) > MAX_ANSWER:
-        raise InvalidInput(
-            _("At most %(n)s characters.") % {"n": MAX_ANSWER}, fields={"note": ["too_long"]}
-        )
+        message = _("At most %(n)s characters.") % {"n": MAX_ANSWER}
+        raise InvalidInput(message, code="too_long", fields={"note": [message]})
     return note
 
 

@@ -26,6 +26,7 @@ from abonent.calls.models import (
     TaskStatus,
 )
 from abonent.calls.queries import _local_midnight
+from abonent.calls.rules import day_in_range
 from abonent.core.errors import InvalidInput
 
 MAX_DAYS = 366
@@ -55,6 +56,12 @@ class Stats:
 
 
 def check_period(date_from: date, date_to: date) -> None:
+    """422 for a period that ends before it starts, is longer than a year or names a day
+    outside 2000-2100 (before any shift by a time zone could overflow)."""
+    for name, day in (("date_from", date_from), ("date_to", date_to)):
+        if not day_in_range(day):
+            message = _("A date from 2000-01-01 to 2100-12-31.")
+            raise InvalidInput(message, code="invalid_date", fields={name: [message]})
     if date_to < date_from:
         raise InvalidInput(
             _("The period ends before it starts."),

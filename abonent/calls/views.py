@@ -22,20 +22,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from abonent.calls import access
+from abonent.calls.forms import bounded_date_field
 from abonent.calls.models import Call, CallStatus
 from abonent.calls.queries import CallFilter, log_page
 from abonent.calls.recordings import open_for_listening
+from abonent.calls.rules import mask_phone
 from abonent.core.errors import DomainError
 
 
 class LogFilterForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = bounded_date_field(_("From"))
+    date_to = bounded_date_field(_("To"))
     operator = forms.CharField(label=_("Operator"), required=False, max_length=150)
     status = forms.ChoiceField(
         label=_("Status"),
@@ -55,16 +53,24 @@ def call_log(request: HttpRequest) -> HttpResponse:
     if not access.can_read_log(request.user):
         return _forbidden(request)
     form = LogFilterForm(request.GET)
-    context: dict[str, Any] = {"form": form, "calls": [], "next_url": None}
+    context: dict[str, Any] = {"form": form, "calls": [], "rows": [], "next_url": None}
     if not form.is_valid():
         return render(request, "calls/log.html", context, status=422)
+    personal = access.sees_personal_data(request.user)
     data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    if data.get("phone") and not personal:
+        # Finding a caller's calls by their number is itself reading personal data.
+        form.add_error("phone", _("Your role does not allow searching by phone number."))
+        return render(request, "calls/log.html", context, status=403)
     try:
         page = log_page(CallFilter(**data))
     except DomainError as exc:
         form.add_error("phone" if exc.code == "invalid_phone" else None, str(exc.message))
         return render(request, "calls/log.html", context, status=422)
     context["calls"] = page.items
+    # Without access to personal data (a system administrator) numbers are masked, as in
+    # the API and on the call card.
+    context["rows"] = [(c, c.phone if personal else mask_phone(c.phone)) for c in page.items]
     context["can_listen"] = {
         c.pk for c in page.items if access.can_listen(request.user, c.operator_id)
     }

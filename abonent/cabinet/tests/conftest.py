@@ -157,3 +157,21 @@ def auth_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 def sign_in(client: Client, login: str, secret: str = "demo") -> Any:
     return client.post("/cabinet/sign-in/", {"login": login, "secret": secret})
+
+
+@pytest.fixture
+def run_tasks(django_capture_on_commit_callbacks: Any) -> Any:
+    """Run the queued background tasks (the sign-in code's ``issue_code``...) as the worker
+    would, with their after-commit work (the e-mail) done."""
+
+    from django_tasks_db.models import DBTaskResult
+
+    def run() -> None:
+        # As db_worker does (it closes the connection, which a test's transaction cannot
+        # survive): each ready task called with its stored arguments, then marked done.
+        with django_capture_on_commit_callbacks(execute=True):
+            for row in DBTaskResult.objects.ready().order_by("enqueued_at", "id"):
+                args = row.args_kwargs
+                row.set_successful(row.task.call(*args["args"], **args["kwargs"]))
+
+    return run

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from abonent.cabinet.rules import (
@@ -45,12 +45,14 @@ def check(value: str, history: History = AVG_10, confirm: bool = False, previous
     )
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(st.integers(0, 30))
 def test_up_to_the_high_factor_is_accepted_without_a_flag(used: int) -> None:
     result = check(str(1000 + used))
     assert (result.outcome, result.flag, result.status) == (Outcome.ACCEPTED, "", "accepted")
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(st.integers(31, 200))
 def test_above_the_high_factor_needs_confirmation(used: int) -> None:
     result = check(str(1000 + used))
@@ -59,6 +61,7 @@ def test_above_the_high_factor_needs_confirmation(used: int) -> None:
     assert result.detail == {"average_monthly": "10.000"}
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(st.integers(31, 200))
 def test_a_confirmed_high_value_is_accepted_and_flagged_for_review(used: int) -> None:
     result = check(str(1000 + used), confirm=True)
@@ -69,6 +72,7 @@ def test_a_confirmed_high_value_is_accepted_and_flagged_for_review(used: int) ->
     )
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(st.integers(201, 98000), st.booleans())
 def test_above_the_implausible_factor_is_refused_even_confirmed(used: int, confirm: bool) -> None:
     result = check(str(1000 + used), confirm=confirm)
@@ -91,6 +95,7 @@ def test_an_implausible_rollover_is_called_decreasing() -> None:
     assert result.code == Code.DECREASING
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(st.lists(st.integers(0, 500), min_size=1, max_size=24), st.integers(0, 10**6))
 def test_history_average_is_total_over_months(used: list[int], start: int) -> None:
     points = [HistoryPoint(date(2024, 1, 1), Decimal(start))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from abonent.cabinet.rules import (
@@ -27,6 +27,7 @@ def test_no_meter_is_unknown_meter() -> None:
     assert (result.outcome, result.code) == (Outcome.REFUSED, Code.UNKNOWN_METER)
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(st.integers(1, 4000))
 def test_verification_before_today_is_expired(days: int) -> None:
     meter = MeterFacts(digits=5, verification_due=TODAY - timedelta(days=days))
@@ -34,6 +35,7 @@ def test_verification_before_today_is_expired(days: int) -> None:
     assert result.code == Code.VERIFICATION_EXPIRED
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(st.integers(0, 4000))
 def test_verification_due_today_or_later_is_valid(days: int) -> None:
     meter = MeterFacts(digits=5, verification_due=TODAY + timedelta(days=days))

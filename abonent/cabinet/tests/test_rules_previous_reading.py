@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from abonent.cabinet.rules import (
@@ -35,6 +35,7 @@ def check(value: str, previous: Decimal, digits: int = 5, period: date = FEB):  
     )
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(digits=st.integers(2, 12), data=st.data())
 def test_a_value_not_below_the_previous_gives_its_difference(
     digits: int, data: st.DataObject
@@ -48,6 +49,7 @@ def test_a_value_not_below_the_previous_gives_its_difference(
     assert result.rollover is False
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(digits=st.integers(2, 12), data=st.data())
 def test_a_small_value_after_one_near_the_top_is_a_rollover(
     digits: int, data: st.DataObject
@@ -62,6 +64,7 @@ def test_a_small_value_after_one_near_the_top_is_a_rollover(
     assert result.consumption == Decimal(register - prev + new)
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(digits=st.integers(2, 12), data=st.data())
 def test_a_lower_value_with_a_large_wrap_is_decreasing(digits: int, data: st.DataObject) -> None:
     register = 10**digits

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from abonent.cabinet.rules import (
@@ -35,6 +35,7 @@ def verdict(text: str, digits: int = 5, decimals: int = 0):  # type: ignore[no-u
     )
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(digits=st.integers(1, 12), data=st.data())
 def test_every_whole_number_the_register_can_show_is_accepted(
     digits: int, data: st.DataObject
@@ -45,12 +46,14 @@ def test_every_whole_number_the_register_can_show_is_accepted(
     assert result.value == Decimal(n)
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(digits=st.integers(1, 12), data=st.data())
 def test_leading_zeros_as_on_the_register_are_fine(digits: int, data: st.DataObject) -> None:
     n = data.draw(st.integers(0, 10**digits - 1))
     assert parse_value(str(n).zfill(digits + 2), digits=digits, decimals=0) == Decimal(n)
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(digits=st.integers(1, 12), data=st.data())
 def test_more_digits_than_the_register_has_are_refused(digits: int, data: st.DataObject) -> None:
     n = data.draw(st.integers(10**digits, 10**40))
@@ -61,6 +64,7 @@ def test_an_absurdly_long_number_is_too_many_digits() -> None:
     assert verdict("9" * 5000).code == Code.TOO_MANY_DIGITS
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(st.text(min_size=1, max_size=20).filter(lambda s: any(c.isalpha() for c in s)))
 def test_text_with_letters_is_not_a_number(text: str) -> None:
     assert verdict(text).code == Code.NOT_A_NUMBER
@@ -87,6 +91,7 @@ def test_forms_that_are_not_plain_numbers_are_refused() -> None:
         assert (result.outcome, result.code) == (Outcome.REFUSED, Code.NOT_A_NUMBER), text
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(st.integers(1, 10**5 - 1))
 def test_negative_values_are_refused(n: int) -> None:
     assert verdict(f"-{n}").code == Code.NEGATIVE
@@ -97,12 +102,14 @@ def test_minus_zero_is_zero() -> None:
     assert verdict("-0").value == Decimal(0)
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(st.integers(0, 99999), st.integers(1, 999).filter(lambda f: f % 10))
 def test_decimals_where_the_meter_has_none_are_refused(whole: int, frac: int) -> None:
     assert verdict(f"{whole}.{frac}").code == Code.TOO_MANY_DECIMALS
     assert verdict(f"{whole},{frac}").code == Code.TOO_MANY_DECIMALS
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(st.integers(0, 99999), st.integers(1, 4))
 def test_trailing_zeros_after_the_point_are_not_decimals(whole: int, zeros: int) -> None:
     result = verdict(f"{whole}." + "0" * zeros)
@@ -110,6 +117,7 @@ def test_trailing_zeros_after_the_point_are_not_decimals(whole: int, zeros: int)
     assert result.value == Decimal(whole)
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(st.integers(0, 99999), st.integers(0, 999))
 def test_a_meter_with_three_decimals_takes_them_with_point_or_comma(whole: int, frac: int) -> None:
     text = f"{whole}.{frac:03d}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from abonent.cabinet.rules import (
@@ -31,6 +31,7 @@ def windows(draw: st.DrawFn) -> Window:
 days = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(windows(), days)
 def test_inside_the_window_the_reading_is_for_this_month(window: Window, day: date) -> None:
     length = (add_months(day, 1) - day.replace(day=1)).days
@@ -47,6 +48,7 @@ def test_inside_the_window_the_reading_is_for_this_month(window: Window, day: da
             assert placed == (add_months(day, 1), True)
 
 
+@settings(deadline=None)  # no timing in tests: the machine is shared
 @given(days)
 def test_next_period_is_the_first_of_the_next_month(day: date) -> None:
     nxt = add_months(day, 1)

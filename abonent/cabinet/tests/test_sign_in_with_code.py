@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -30,10 +31,10 @@ def request(client: Client, login: str) -> str:
 
 
 def test_a_code_by_email_signs_in_once(
-    client: Client, cabinet_demo: None, auth_clock: Clock, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
-    with django_capture_on_commit_callbacks(execute=True):
-        request(client, "1000000001")
+    client: Client, cabinet_demo: None, auth_clock: Clock, run_tasks: Any
+) -> None:
+    request(client, "1000000001")
+    run_tasks()
     assert mail.outbox[0].to == ["aigerim.demo@example.kz"]
     code = sent_code()
     response = client.post(
@@ -52,20 +53,20 @@ def test_a_code_by_email_signs_in_once(
 
 
 def test_the_answer_is_the_same_for_unknown_logins_and_logins_without_email(
-    client: Client, cabinet_demo: None, auth_clock: Clock, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
-    with django_capture_on_commit_callbacks(execute=True):
-        pages = [request(client, login) for login in ("1000000001", "1999999999", "1000000003")]
+    client: Client, cabinet_demo: None, auth_clock: Clock, run_tasks: Any
+) -> None:
+    pages = [request(client, login) for login in ("1000000001", "1999999999", "1000000003")]
+    run_tasks()
     status = [re.search(r'<p role="status">(.*?)</p>', p).group(1) for p in pages]  # type: ignore[union-attr]
     assert status[0] == status[1] == status[2]
     assert len(mail.outbox) == 1
 
 
 def test_wrong_codes_count_towards_the_lockout(
-    cabinet_demo: None, auth_clock: Clock, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
-    with django_capture_on_commit_callbacks(execute=True):
-        codes.request_code(login="1000000001")
+    cabinet_demo: None, auth_clock: Clock, run_tasks: Any
+) -> None:
+    codes.request_code(login="1000000001")
+    run_tasks()
     code = sent_code()
     for _ in range(5):
         with pytest.raises(auth.InvalidCredentials):
@@ -77,25 +78,25 @@ def test_wrong_codes_count_towards_the_lockout(
 
 
 def test_a_code_expires_after_fifteen_minutes(
-    cabinet_demo: None, auth_clock: Clock, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
-    with django_capture_on_commit_callbacks(execute=True):
-        codes.request_code(login="1000000001")
+    cabinet_demo: None, auth_clock: Clock, run_tasks: Any
+) -> None:
+    codes.request_code(login="1000000001")
+    run_tasks()
     auth_clock.tick(minutes=15, seconds=1)
     with pytest.raises(auth.InvalidCredentials):
         codes.sign_in_with_code(login="1000000001", code=sent_code())
 
 
 def test_at_most_three_codes_per_quarter_hour(
-    cabinet_demo: None, auth_clock: Clock, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
-    with django_capture_on_commit_callbacks(execute=True):
-        for _ in range(5):
-            codes.request_code(login="bereke@demo.kz")
+    cabinet_demo: None, auth_clock: Clock, run_tasks: Any
+) -> None:
+    for _ in range(5):
+        codes.request_code(login="bereke@demo.kz")
+    run_tasks()
     assert len(mail.outbox) == 3
     auth_clock.tick(minutes=16)
-    with django_capture_on_commit_callbacks(execute=True):
-        codes.request_code(login="bereke@demo.kz")
+    codes.request_code(login="bereke@demo.kz")
+    run_tasks()
     assert len(mail.outbox) == 4
 
 

@@ -21,6 +21,7 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from abonent.core.auth import has_role
@@ -219,6 +220,12 @@ def list_visits(
     request: HttpRequest, day: date | None = None, employee: str = ""
 ) -> list[VisitOut]:
     _planner(request)
+    if day is not None and not queries.valid_day(day):
+        message = _("Choose a day between %(first)s and %(last)s.") % {
+            "first": queries.FIRST_DAY.isoformat(),
+            "last": queries.LAST_DAY.isoformat(),
+        }
+        raise InvalidInput(message, code="invalid_day", fields={"day": [message]})
     return [_visit_out(v) for v in queries.visits_of_day(day or queries.today(), employee)]
 
 
@@ -252,7 +259,8 @@ def verify(
     number): the employee's name, position and photo, the organisation, the visit's date and
     purpose. Nothing about the consumer."""
     if not code.strip() and not employee_number.strip():
-        raise InvalidInput("code or employee_number is required", code="validation_error")
+        message = _("Type the code from the notice or the number on the service ID.")
+        raise InvalidInput(message, code="validation_error", fields={"code": [message]})
     result = verification.verify(
         code=code,
         employee_number=employee_number,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from abonent.visits.models import (
     Channel,
@@ -23,6 +23,16 @@ def today() -> date:
     from abonent.visits.services import now
 
     return now().astimezone(TIMEZONE).date()
+
+
+# Days a board or list may be asked for; beyond them (0001-01-01, 9999-12-31) the day's
+# bounds and its neighbours overflow, and there are no visits anyway.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
+def valid_day(day: date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 def day_range(day: date) -> tuple[datetime, datetime]:
@@ -80,7 +90,12 @@ def notices(state: str) -> QuerySet[VisitNotice]:
     at = now()
     qs = VisitNotice.objects.select_related("visit")
     if state == "failed":
-        return qs.filter(status=NoticeStatus.FAILED).order_by("due_at", "id")
+        # Failures that still matter: of an active visit, announcing its current time.
+        return qs.filter(
+            status=NoticeStatus.FAILED,
+            visit__status__in=["planned", "departed"],
+            starts_at=F("visit__starts_at"),
+        ).order_by("due_at", "id")
     qs = qs.filter(status=NoticeStatus.QUEUED, visit__status__in=["planned", "departed"])
     if state == "overdue":
         return qs.filter(due_at__lt=at).order_by("due_at", "id")
@@ -90,7 +105,11 @@ def notices(state: str) -> QuerySet[VisitNotice]:
 def letters_to_print() -> QuerySet[VisitNotice]:
     return (
         VisitNotice.objects.select_related("visit")
-        .filter(channel=Channel.LETTER, status=NoticeStatus.QUEUED)
+        .filter(
+            channel=Channel.LETTER,
+            status=NoticeStatus.QUEUED,
+            visit__status__in=["planned", "departed"],
+        )
         .order_by("due_at", "id")
     )
 

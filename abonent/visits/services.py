@@ -8,12 +8,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,6 +50,9 @@ TRANSITIONS = TransitionMap(
     }
 )
 MAX_EMPLOYEES = 4
+# Visits are planned for the coming months, not centuries: a bound keeps hostile or mistyped
+# dates (0001-01-01, 9999-12-31) a clear 422 instead of an overflow in the calendar.
+MAX_DAYS_AHEAD = 366
 _PHONE_RE = re.compile(r"^\+?\d{10,15}$")
 
 
@@ -80,6 +86,36 @@ class VisitInput:
 
 
 # --------------------------------------------------------------------------- checks
+
+
+def _check_bounds(starts_at: datetime, ends_at: datetime, at: datetime) -> None:
+    """Before any calendar work: times with an offset, not in the past, not absurdly far
+    ahead (a year 9999 or 0001 would overflow the calendar's and Astana's arithmetic)."""
+    code = ""
+    if any(t.tzinfo is None or t.utcoffset() is None for t in (starts_at, ends_at)):
+        code = "invalid_window"
+        message = _("Give the time with its offset from UTC, e.g. 2026-03-20T10:15:00+05:00.")
+    else:
+        try:
+            starts_utc = starts_at.astimezone(UTC)
+            ends_utc = ends_at.astimezone(UTC)
+            far = ends_utc > at + timedelta(days=MAX_DAYS_AHEAD)
+        except OverflowError:
+            starts_utc = ends_utc = at
+            far = starts_at.year > at.year
+        if not far and starts_utc <= at:
+            code = "in_the_past"
+            message = _("The visit cannot be in the past.")
+        elif far:
+            code = "too_far_ahead"
+            message = _("A visit can be planned at most %(days)s days ahead.") % {
+                "days": MAX_DAYS_AHEAD
+            }
+        elif ends_utc <= starts_utc:
+            code = "invalid_window"
+            message = _("The visit must end after it starts, on the same day.")
+    if code:
+        raise InvalidInput(message, code=code, fields={"starts_at": [message]})
 
 
 def _check_window(cal: WorkCalendar, starts_at: datetime, ends_at: datetime, at: datetime) -> None:
@@ -165,7 +201,14 @@ def _clean_contacts(data: VisitInput) -> tuple[str, str]:
             code="invalid_phone",
             fields={"phone": [_("Enter the phone with its area code, digits only.")]},
         )
-    return phone, (data.email or "").strip()
+    email = (data.email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            message = _("Enter a valid e-mail address.")
+            raise InvalidInput(message, code="invalid_email", fields={"email": [message]}) from None
+    return phone, email
 
 
 def _resolve_links(data: VisitInput) -> tuple[Any, Any, Any]:
@@ -215,6 +258,19 @@ def _queue_notices(
     return made
 
 
+def _supersede_pending(visit: Visit, why: str) -> int:
+    """V-2: notices of the old time (or of a cancelled visit) that have not gone out yet are
+    kept, marked "not sent": the ones still queued, letters not printed yet, and failed ones
+    the worker would otherwise retry with the old time."""
+    return (
+        VisitNotice.objects.filter(visit=visit)
+        .filter(
+            Q(status=NoticeStatus.QUEUED) | Q(status=NoticeStatus.FAILED, gave_up=False),
+        )
+        .update(status=NoticeStatus.SUPERSEDED, gave_up=True, last_error=why)
+    )
+
+
 def _electronic_channels(visit: Visit) -> list[str]:
     return [c for c, to in ((Channel.SMS, visit.phone), (Channel.EMAIL, visit.email)) if to]
 
@@ -260,6 +316,7 @@ def plan_visit(*, data: VisitInput, actor: Any) -> Visit:
     (``notify_by``), else 422 ``notice_too_late``; an urgent one needs a reason and is
     announced when the employee leaves."""
     at = now()
+    _check_bounds(data.starts_at, data.ends_at, at)
     cal = get_calendar(around=rules.local(data.starts_at).date())
     if data.purpose not in Purpose.values:
         raise InvalidInput(
@@ -381,6 +438,7 @@ def reschedule_visit(
     at = now()
     visit = _locked(visit)
     _check_active(visit)
+    _check_bounds(starts_at, ends_at, at)
     cal = get_calendar(around=rules.local(starts_at).date())
     _check_window(cal, starts_at, ends_at, at)
     deadline = rules.change_deadline(visit.starts_at)
@@ -418,12 +476,13 @@ def reschedule_visit(
         changed_by=actor if getattr(actor, "is_authenticated", False) else None,
         at=at,
     )
-    VisitNotice.objects.filter(
-        visit=visit, status=NoticeStatus.QUEUED, channel__in=[Channel.SMS, Channel.EMAIL]
-    ).update(status=NoticeStatus.SUPERSEDED, last_error="superseded by a change of time")
+    _supersede_pending(visit, "superseded by a change of time")
     visit.starts_at, visit.ends_at = starts_at, ends_at
     visit.code_expires_at = _code_expiry(visit)
-    visit.save(update_fields=["starts_at", "ends_at", "code_expires_at"])
+    # An employee already on the way to the old time is not on the way to the new one: the
+    # visit is planned again, and "Leaving" (with its notice for an urgent visit) comes anew.
+    visit.status, visit.departed_at = VisitStatus.PLANNED, None
+    visit.save(update_fields=["starts_at", "ends_at", "code_expires_at", "status", "departed_at"])
     channels = _electronic_channels(visit) or [Channel.LETTER]
     _queue_notices(visit, kind=NoticeKind.CHANGED, due_at=max(deadline, at), channels=channels)
     audit.record(
@@ -485,12 +544,19 @@ def record_outcome(*, visit: Visit, outcome: str, notes: str = "", actor: Any) -
             _("Unknown outcome."), code="unknown_outcome", fields={"outcome": [outcome]}
         )
     _check_active(visit)
+    at = now()
+    if rules.local(at).date() < rules.local(visit.starts_at).date():
+        # Nobody has been at the door yet: "done" or "absent" would be invented, and the
+        # consumer's code would stop working before the visit.
+        raise DomainError(
+            _("The outcome can be recorded from the day of the visit."), code="not_today"
+        )
     before = audit.snapshot(visit, AUDITED)
     TRANSITIONS.check(visit.status, VisitStatus.FINISHED)
     visit.status = VisitStatus.FINISHED
     visit.outcome = outcome
     visit.outcome_notes = notes.strip()[:4000]
-    visit.finished_at = now()
+    visit.finished_at = at
     visit.code_active = False
     visit.save(update_fields=["status", "outcome", "outcome_notes", "finished_at", "code_active"])
     audit.record(
@@ -515,9 +581,7 @@ def cancel_visit(*, visit: Visit, reason: str, actor: Any) -> Visit:
     visit.status = VisitStatus.CANCELLED
     visit.code_active = False
     visit.save(update_fields=["status", "code_active"])
-    VisitNotice.objects.filter(
-        visit=visit, status=NoticeStatus.QUEUED, channel__in=[Channel.SMS, Channel.EMAIL]
-    ).update(status=NoticeStatus.SUPERSEDED, last_error="visit cancelled")
+    _supersede_pending(visit, "visit cancelled")
     audit.record(
         actor=actor,
         action="visit.cancelled",

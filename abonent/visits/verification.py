@@ -130,7 +130,10 @@ def _find_by_number(raw: str, at: Any) -> tuple[Any, Visit | None]:
     visits = [
         v
         for v in Visit.objects.filter(
-            assignments__employee=user, status__in=ACTIVE_STATUSES, code_active=True
+            assignments__employee=user,
+            status__in=ACTIVE_STATUSES,
+            code_active=True,
+            code_expires_at__gt=at,  # as for codes: the check ends with the visit
         )
         if rules.local(v.starts_at).date() == today
     ]
@@ -151,7 +154,10 @@ def verify(
     method = "code" if code.strip() else "employee_number"
     staff = actor if getattr(actor, "is_authenticated", False) else None
     try:
-        hit("visits-verify", client, limit=CLIENT_LIMIT, window_seconds=CLIENT_WINDOW)
+        # A contact-centre operator checks for callers all day from the centre's one
+        # address: counted per operator, so one busy colleague cannot lock the others out.
+        counted = f"cc:{staff.pk}" if channel == "contact_centre" and staff else client
+        hit("visits-verify", counted, limit=CLIENT_LIMIT, window_seconds=CLIENT_WINDOW)
         if _locked_out():
             raise RateLimited(
                 _("The check is closed for a while. Please call the contact centre."),

@@ -28,9 +28,10 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
 
 def _day(request: HttpRequest) -> date:
     try:
-        return date.fromisoformat(request.GET.get("day", ""))
+        day = date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
         return queries.today()
+    return day if queries.valid_day(day) else queries.today()
 
 
 def _language(request: HttpRequest) -> str:

@@ -42,7 +42,7 @@ def test_a_change_in_time_is_accepted_and_announced(api_as, clock) -> None:
         ("changed", "email", "queued"),
         ("changed", "sms", "queued"),
         ("planned", "email", "superseded"),  # never sent: it announced the old time
-        ("planned", "letter", "queued"),
+        ("planned", "letter", "superseded"),  # not printed yet: it had the old time too
         ("planned", "sms", "superseded"),
     ]
     assert VisitChange.objects.get(visit=visit).late is False

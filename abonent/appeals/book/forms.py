@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from abonent.appeals.book import files, rules, services
 from abonent.appeals.book.models import FileKind, Result, Source
 from abonent.appeals.codes import AnswerMethod, Kind
-from abonent.appeals.forms import optional_text
+from abonent.appeals.forms import CONSENT_VERSION, optional_text
 from abonent.workdays.calendar import TIMEZONE
 
 KIND_CHOICES = [(k.value, k.label) for k in services.KINDS]
@@ -81,10 +81,49 @@ class EntryForm(forms.Form):
         )
 
 
-class KioskForm(EntryForm):
-    """The public kiosk form (B-1, B-2)."""
+CONTACT_FIELDS = ("last_name", "first_name", "phone", "postal_address", "email")
 
-    field_order = ["kind", "text", "last_name", "first_name", "phone", "postal_address", "email"]
+
+class KioskForm(EntryForm):
+    """The public kiosk form (B-1, B-2). The writer's details stay optional; whoever leaves
+    them agrees to their processing (W-8), and that consent is recorded with the entry."""
+
+    consent = forms.BooleanField(
+        label=_(
+            "I agree to the processing of my personal data for the consideration of this "
+            "appeal, as the Law of the Republic of Kazakhstan on personal data and their "
+            "protection requires."
+        ),
+        required=False,
+    )
+
+    field_order = [
+        "kind",
+        "text",
+        "last_name",
+        "first_name",
+        "phone",
+        "postal_address",
+        "email",
+        "consent",
+    ]
+
+    def clean(self) -> dict[str, Any]:
+        cd = super().clean() or {}
+        if any(cd.get(f) for f in CONTACT_FIELDS) and not cd.get("consent"):
+            self.add_error(
+                "consent",
+                _(
+                    "To leave your details, agree to their processing — or leave them empty: "
+                    "an entry without them is considered too."
+                ),
+            )
+        return cd
+
+    def entry_input(self, **extra: Any) -> services.EntryInput:
+        given = any(self.cleaned_data.get(f) for f in CONTACT_FIELDS)
+        consent = CONSENT_VERSION if given and self.cleaned_data.get("consent") else ""
+        return super().entry_input(consent_version=consent, **extra)
 
 
 class PaperEntryForm(EntryForm):

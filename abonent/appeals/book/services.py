@@ -56,6 +56,9 @@ class EntryInput:
     written_at: datetime | None = None
     idempotency_key: str = ""
     page_scan: files.Scan | None = None
+    # The personal-data consent the writer accepted at the kiosk (W-8), when they left
+    # contact details; recorded on the appeal with its time.
+    consent_version: str = ""
 
 
 def writer_of(entry: BookEntry) -> rules.Writer:
@@ -109,6 +112,7 @@ def clean_entry(data: EntryInput) -> EntryInput:
         written_at=data.written_at,
         idempotency_key=data.idempotency_key,
         page_scan=data.page_scan,
+        consent_version=data.consent_version,
     )
 
 
@@ -177,6 +181,7 @@ def _create_entry(*, book: ComplaintBook, data: EntryInput, actor: Any) -> tuple
             email=data.email,
             office=book.office.code,
             received_at=data.written_at,
+            consent_version=data.consent_version,
         ),
         actor=staff,
     )

@@ -22,6 +22,7 @@ def test_a_consumer_writes_in_the_book_at_the_kiosk(
     page.get_by_role("radio", name="Предложение").check()
     page.locator("#id_text").fill(TEXT)
     page.locator("#id_phone").fill("+7 701 555 44 33")
+    page.locator("#id_consent").check()  # W-8: details are left with consent
     page.locator("form.book-form button[type=submit]").click()
     page.wait_for_url(live_server.url + "/book/sc1/sent/")
 

@@ -67,6 +67,7 @@ def test_b2_the_kiosk_form_asks_for_no_document_or_reason(books: None, client: C
         "phone",
         "postal_address",
         "email",
+        "consent",  # W-8: asked only of those who leave their details
         "token",
     }
     required = set(re.findall(r'name="([a-z_]+)"[^>]*required', page))

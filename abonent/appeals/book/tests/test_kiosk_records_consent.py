@@ -24,9 +24,7 @@ def test_details_without_consent_are_refused_and_nothing_is_stored(
     assert (BookEntry.objects.count(), Appeal.objects.count()) == (0, 0)
 
 
-def test_details_with_consent_record_the_consent_on_the_appeal(
-    books: None, client: Client
-) -> None:
+def test_details_with_consent_record_the_consent_on_the_appeal(books: None, client: Client) -> None:
     r = client.post(URL, form(client, last_name="Сейтқали", phone="+77011234567", consent="on"))
     assert r.status_code == 302
     appeal = BookEntry.objects.get().appeal
@@ -34,9 +32,7 @@ def test_details_with_consent_record_the_consent_on_the_appeal(
     assert appeal.consent_at is not None
 
 
-def test_an_anonymous_entry_needs_no_consent_and_records_none(
-    books: None, client: Client
-) -> None:
+def test_an_anonymous_entry_needs_no_consent_and_records_none(books: None, client: Client) -> None:
     r = client.post(URL, form(client))
     assert r.status_code == 302
     appeal = BookEntry.objects.get().appeal

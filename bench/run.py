@@ -39,8 +39,9 @@ BOARD_CALLS = int(os.environ.get("BENCH_BOARD_CALLS", "100"))
 QUEUE_WORDS = {"queue", "call-next", "board"}
 CABINET_WORDS = {"cabinet", "readings", "import"}
 CALLS_WORDS = {"telephony", "events", "ivr"}
+SITE_WORDS = {"website", "pages"}
 # Scenarios that need no appeals: when only they are selected, none are generated.
-NO_APPEALS_WORDS = QUEUE_WORDS | CABINET_WORDS | CALLS_WORDS
+NO_APPEALS_WORDS = QUEUE_WORDS | CABINET_WORDS | CALLS_WORDS | SITE_WORDS
 
 
 def selected(name: str) -> bool:
@@ -184,6 +185,14 @@ def run_scenario(wrk: str, base: str, scenario: Scenario, env: dict[str, str]) -
         f.write(scenario.lua + PERCENTILES_HOOK)
         script = f.name
     try:
+        if scenario.warm_up:
+            subprocess.run(
+                [wrk, "-t2", f"-c{scenario.connections}", "-d3s", "-s", script, base],
+                capture_output=True,
+                check=False,
+                timeout=60,
+                env=env,
+            )
         out = subprocess.run(
             [
                 wrk,

@@ -49,6 +49,7 @@ How the cross-process backends work:
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 import json
@@ -168,7 +169,7 @@ class LocalBus:
         return None
 
 
-class _RemoteBus(LocalBus):
+class _RemoteBus(LocalBus, abc.ABC):
     """Shared part of the cross-process backends: message format, the lazily started
     listener task with reconnects, and delivery through the LocalHub."""
 
@@ -189,8 +190,9 @@ class _RemoteBus(LocalBus):
             return
         self.send(message)
 
+    @abc.abstractmethod
     def send(self, message: str) -> None:
-        raise NotImplementedError
+        """Hand one encoded message to the other processes (PostgreSQL NOTIFY, Redis PUBLISH)."""
 
     # -- receiving (the event loop)
     def receive(self, raw: str | bytes) -> None:
@@ -255,10 +257,10 @@ class _RemoteBus(LocalBus):
 
         return connected
 
+    @abc.abstractmethod
     async def listen(self, connected: Any) -> None:
         """Connect, subscribe to the bus channel, call ``connected()``, then pass every
         message to ``receive`` until the connection fails (raise) or the task is cancelled."""
-        raise NotImplementedError
 
 
 class PostgresBus(_RemoteBus):

@@ -28,6 +28,8 @@ def redis_bus() -> Iterator[None]:
     try:
         _redis().ping()
     except redis.RedisError:
+        if os.environ.get("ABONENT_REDIS_TESTS") == "required":  # CI starts Redis
+            pytest.fail("Redis is required for the Redis bus tests (127.0.0.1:6379).")
         pytest.skip("Redis is not running")
     with override_settings(ABONENT_EVENT_BUS=URL):
         yield

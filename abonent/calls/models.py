@@ -273,6 +273,29 @@ class TaskStatus(models.TextChoices):
     DONE = "done", _("Done")
 
 
+class FollowUp(models.Model):
+    """What a callback and a request to a unit share: open until someone marks it done, with
+    a note."""
+
+    status = models.CharField(
+        _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class CallOutcome(models.Model):
     """What the operator recorded about a call: one per call (CC-5..CC-8)."""
 
@@ -314,7 +337,7 @@ class CallOutcome(models.Model):
         return f"{self.call_id}: {self.kind}"
 
 
-class Callback(models.Model):
+class Callback(FollowUp):
     """CC-6: the consumer was told when to call back; the operator (or the pool, when no one
     is assigned) prepares the full answer by then."""
 
@@ -330,20 +353,6 @@ class Callback(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    status = models.CharField(
-        _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
-    )
-    done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("done by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
-    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         verbose_name = _("callback")
@@ -355,7 +364,7 @@ class Callback(models.Model):
         return f"callback {self.pk}"
 
 
-class UnitRequest(models.Model):
+class UnitRequest(FollowUp):
     """CC-1: a request the contact centre passed to a unit for execution."""
 
     outcome = models.OneToOneField(
@@ -368,21 +377,7 @@ class UnitRequest(models.Model):
         "core.Department", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+",
         db_index=False,
     )  # fmt: skip
-    status = models.CharField(
-        _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
-    )
     created_at = models.DateTimeField(_("passed"), default=timezone.now)
-    done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("done by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
-    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         verbose_name = _("request to a unit")

@@ -283,7 +283,7 @@ class StaffProfile(models.Model):
         return " ".join(p for p in parts if p)
 
 
-def _hash_token(raw: str) -> str:
+def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -292,7 +292,7 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         return self.filter(revoked_at__isnull=True, user__is_active=True)
 
     def for_raw(self, raw: str) -> ApiTokenQuerySet:
-        return self.filter(key_hash=_hash_token(raw))
+        return self.filter(key_hash=hash_token(raw))
 
 
 class ApiToken(models.Model):
@@ -320,7 +320,7 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> tuple[str, str]:
         raw = "abn_" + secrets.token_urlsafe(32)
-        return raw, _hash_token(raw)
+        return raw, hash_token(raw)
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):

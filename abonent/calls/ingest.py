@@ -177,47 +177,62 @@ def _db_time(value: datetime | None) -> Any:
 _PAYLOAD_FIELD = CallEvent._meta.get_field("payload")
 
 
-@transaction.atomic
+# On PostgreSQL both statements go as one (a data-modifying CTE): the call is folded only
+# when the event row was inserted, and outside a caller's transaction the statement commits
+# by itself, one round trip for a PBX event instead of BEGIN, two statements and COMMIT.
+_INSERT_EVENT_AND_UPSERT_CALL = _INSERT_EVENT.replace("RETURNING id", "RETURNING call_id").join(
+    ["WITH inserted AS (", ") "]
+) + _UPSERT_CALL.replace(") VALUES (%s, ", ") SELECT %s, ", 1).replace(
+    "%s) ON CONFLICT (call_id)", "%s FROM inserted ON CONFLICT (call_id)", 1
+)
+
+
 def record_event(
     data: EventData, *, actor: Any, source: str = Source.API
 ) -> tuple[bool, CallState]:
     """Store one PBX event and fold it into its call. Returns (new, the call's state);
     ``new`` is False for a replay of an event already stored, which changes nothing."""
     now = timezone.now()
-    user_id = getattr(actor, "pk", None)
-    payload = _PAYLOAD_FIELD.get_db_prep_save(data.payload, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _INSERT_EVENT,
-            [data.call_id, data.event, _db_time(data.at), payload, source, _db_time(now), user_id],
-        )
-        inserted = cursor.fetchone() is not None
-        if not inserted:
-            return False, read_state(data.call_id)
-        kind = Event(data.event)
-        phone_rank = EVENT_RANK[kind] if data.phone else NO_RANK
-        operator_rank = OPERATOR_RANK[kind] if data.operator else NO_RANK
-        cursor.execute(
-            _UPSERT_CALL,
-            [
-                data.call_id,
-                data.direction,
-                data.phone,
-                phone_rank,
-                data.operator,
-                operator_rank,
-                data.operator,
-                _db_time(data.at if kind == Event.STARTED else None),
-                _db_time(data.at if kind == Event.ANSWERED else None),
-                _db_time(data.at if kind == Event.ENDED else None),
-                data.recorded or kind == Event.RECORDING_READY,
-                data.recording_url if kind == Event.RECORDING_READY else "",
-                _db_time(data.at if kind == Event.RECORDING_READY else None),
-                False,
-                _db_time(now),
-            ],
-        )
-        row = cursor.fetchone()
+    event = [
+        data.call_id,
+        data.event,
+        _db_time(data.at),
+        _PAYLOAD_FIELD.get_db_prep_save(data.payload, connection),
+        source,
+        _db_time(now),
+        getattr(actor, "pk", None),
+    ]
+    kind = Event(data.event)
+    call = [
+        data.call_id,
+        data.direction,
+        data.phone,
+        EVENT_RANK[kind] if data.phone else NO_RANK,
+        data.operator,
+        OPERATOR_RANK[kind] if data.operator else NO_RANK,
+        data.operator,
+        _db_time(data.at if kind == Event.STARTED else None),
+        _db_time(data.at if kind == Event.ANSWERED else None),
+        _db_time(data.at if kind == Event.ENDED else None),
+        data.recorded or kind == Event.RECORDING_READY,
+        data.recording_url if kind == Event.RECORDING_READY else "",
+        _db_time(data.at if kind == Event.RECORDING_READY else None),
+        False,
+        _db_time(now),
+    ]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_INSERT_EVENT_AND_UPSERT_CALL, event + call)
+            row = cursor.fetchone()
+    else:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_INSERT_EVENT, event)
+            row = cursor.fetchone()
+            if row is not None:
+                cursor.execute(_UPSERT_CALL, call)
+                row = cursor.fetchone()
+    if row is None:  # a replay: the event row was there already
+        return False, read_state(data.call_id)
     return True, _state(row)
 
 

@@ -26,6 +26,7 @@ from abonent.cabinet import rules
 from abonent.cabinet.models import Bill, Meter, Reading, ReadingSource, ReadingStatus
 from abonent.core import audit
 from abonent.core.errors import DomainError, InvalidInput, NotFound
+from abonent.core.lib.fast_insert import insert
 
 # How many earlier readings the history check looks at: a year of monthly differences.
 HISTORY_POINTS = 13
@@ -250,7 +251,7 @@ def _store(
         existing.meter = meter
         reading = existing
     else:
-        reading = _insert(Reading(meter=meter, period=verdict.period, **fields))
+        reading = insert(Reading(meter=meter, period=verdict.period, **fields))
     after = {**_snapshot(reading, meter.decimals), "period": verdict.period, "meter": meter.pk}
     audit.record(
         actor=user,
@@ -262,29 +263,6 @@ def _store(
         note="" if user is not None else str(getattr(actor, "audit_label", "")),
     )
     return Submitted(reading=reading, replaced=existing, verdict=verdict)
-
-
-_INSERT_FIELDS = [f for f in Reading._meta.concrete_fields if f.attname != "id"]
-_INSERT_SQL = (
-    f"INSERT INTO cabinet_reading ({', '.join(f'"{f.column}"' for f in _INSERT_FIELDS)}) "  # noqa: S608
-    f"VALUES ({', '.join(['%s'] * len(_INSERT_FIELDS))}) RETURNING id"
-)
-
-
-def _insert(reading: Reading) -> Reading:
-    """Save a new reading. On PostgreSQL one INSERT without the ORM's query compiler (the
-    readings API's hot path); elsewhere the ORM."""
-    if connection.vendor != "postgresql":
-        reading.save(force_insert=True)
-        return reading
-    values = [f.get_db_prep_save(getattr(reading, f.attname), connection) for f in _INSERT_FIELDS]
-    with connection.cursor() as cursor:
-        cursor.execute(_INSERT_SQL, values)
-        row = cursor.fetchone()
-    assert row is not None
-    reading.pk = row[0]
-    reading._state.adding, reading._state.db = False, connection.alias
-    return reading
 
 
 def period_label(period: date) -> str:

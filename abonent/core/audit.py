@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
+from abonent.core.lib.fast_insert import insert
 from abonent.core.models import AuditEntry
 
 
@@ -32,15 +33,17 @@ def record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Audit rows are written inside the transaction of the change.")
     user = actor if actor is not None and actor.is_authenticated else None
-    return AuditEntry.objects.create(
-        actor=user,  # type: ignore[misc]
-        actor_label=user.get_username() if user is not None else "system",
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        before=_jsonable(before),
-        after=_jsonable(after),
-        note=note,
+    return insert(
+        AuditEntry(
+            actor=user,
+            actor_label=user.get_username() if user is not None else "system",
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            before=_jsonable(before),
+            after=_jsonable(after),
+            note=note,
+        )
     )
 
 

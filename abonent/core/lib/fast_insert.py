@@ -1,0 +1,49 @@
+"""One new row in one statement, for the hot paths (audit rows, readings, ticket steps).
+
+``Model.save()`` composes its INSERT anew on every call, which costs more than PostgreSQL
+takes to run it. On PostgreSQL this module keeps one INSERT ... RETURNING per model, built
+from the model's fields, and binds the values the fields themselves prepare (defaults and
+``auto_now_add`` applied as ``save()`` would). Elsewhere, or when a signal listens to the
+model's saves, it is ``save(force_insert=True)``.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from django.db import connection, models
+from django.db.models.signals import post_save, pre_save
+
+
+@functools.cache
+def _statement(model: type[models.Model]) -> tuple[str, list[Any]]:
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    pk = quote(model._meta.pk.column)
+    table = quote(model._meta.db_table)
+    # Built from the model's names only; every value is a bound parameter.
+    return f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING {pk}", fields  # noqa: S608
+
+
+def insert[M: models.Model](obj: M) -> M:
+    """Insert ``obj`` (new, its primary key unset) and return it with its key."""
+    model = type(obj)
+    if (
+        connection.vendor != "postgresql"
+        or pre_save.has_listeners(model)
+        or post_save.has_listeners(model)
+    ):
+        obj.save(force_insert=True)
+        return obj
+    sql, fields = _statement(model)
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    assert row is not None
+    obj.pk = row[0]
+    obj._state.adding, obj._state.db = False, connection.alias
+    return obj

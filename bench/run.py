@@ -180,18 +180,59 @@ def wait_healthy(base: str, timeout: float = 60) -> None:
     raise SystemExit("the server did not become healthy")
 
 
+def _children_cpu_ticks(parent: int) -> dict[int, int]:
+    """CPU time (user + system, clock ticks) of each child process of ``parent`` (Linux)."""
+    ticks: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:  # fields after the command: state, ppid, ...
+            ticks[int(stat.parent.name)] = int(fields[11]) + int(fields[12])
+    return ticks
+
+
+def wait_all_workers(server: subprocess.Popen[bytes], workers: int, timeout: float = 120) -> None:
+    """The first healthy answer comes from the first worker up; the others may still be
+    importing Django. Wait until every worker process has finished starting (its CPU time
+    stops growing), so no scenario measures a start-up."""
+    deadline = time.monotonic() + timeout
+    previous: dict[int, int] = {}
+    while time.monotonic() < deadline:
+        spent = _children_cpu_ticks(server.pid)
+        if (
+            len(spent) >= workers
+            and previous
+            and all(spent[pid] - previous.get(pid, 0) <= 2 for pid in spent)
+        ):
+            return
+        previous = spent
+        time.sleep(0.5)
+    print("(the workers did not settle; measuring anyway)", file=sys.stderr)
+
+
 def run_scenario(wrk: str, base: str, scenario: Scenario, env: dict[str, str]) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(scenario.lua + PERCENTILES_HOOK)
         script = f.name
     try:
         if scenario.warm_up:
+            # Its own call and session ids: the measured run must not replay the warm-up's.
             subprocess.run(
-                [wrk, "-t2", f"-c{scenario.connections}", "-d3s", "-s", script, base],
+                [
+                    wrk,
+                    f"-t{scenario.threads or THREADS}",
+                    f"-c{scenario.connections}",
+                    "-d3s",
+                    "-s",
+                    script,
+                    base,
+                ],
                 capture_output=True,
                 check=False,
                 timeout=60,
-                env=env,
+                env={**env, "BENCH_RUN": env.get("BENCH_RUN", "") + "0"},
             )
         out = subprocess.run(
             [
@@ -370,6 +411,7 @@ def main() -> None:
     server = start_server(env, port, WORKERS)
     try:
         wait_healthy(base)
+        wait_all_workers(server, WORKERS)
         print(
             f"\nAbonent on PostgreSQL, uvicorn x{WORKERS} workers; wrk {THREADS} threads, "
             f"{SECONDS}s per scenario\n"

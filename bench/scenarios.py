@@ -15,8 +15,9 @@ class Scenario:
     lua: str  # a wrk script: sets wrk.method/headers/body and/or defines request()
     connections: int = 32
     threads: int | None = None  # wrk threads; None: BENCH_THREADS
-    # Read-only scenarios run 3 s unmeasured first: every server process loads its templates
-    # and per-process snapshots on its first requests, which production does once a start.
+    # Run 3 s unmeasured first: every server process loads its templates, per-process
+    # snapshots and prepared statements on its first requests, which production does once
+    # a start. Writing scenarios' warm-ups use their own ids (BENCH_RUN + "0").
     warm_up: bool = False
 
 
@@ -108,6 +109,7 @@ READINGS = Scenario(
     name="cabinet readings (POST /api/v1/readings)",
     lua=READINGS_LUA,  # see bench/cabinet.py: every request is a valid reading
     connections=int(os.environ.get("BENCH_READINGS_CONNECTIONS", "32")),
+    warm_up=True,
 )
 
 
@@ -146,6 +148,7 @@ request = function()
 end
 """,
     connections=32,
+    warm_up=True,
 )
 
 # One wrk thread per connection, so the steps of a session go in order: language, main menu,
@@ -156,18 +159,21 @@ IVR = Scenario(
     + """
 wrk.path = "/api/v1/ivr/step"
 local inputs = {"", "1", "1", "1"}
-local n = 0
+local n = 0  -- steps answered so far: wrk calls request() once more than it sends (a check)
 request = function()
-  n = n + 1
-  local session = math.floor((n - 1) / #inputs)
-  local seq = (n - 1) % #inputs + 1
+  local session = math.floor(n / #inputs)
+  local seq = n % #inputs + 1
   local body = string.format('{"session":"bench-%s-%d-%d","caller":"+77011234567","input":"%s","seq":%d}',
     os.getenv("BENCH_RUN"), tid, session, inputs[seq], seq)
   return wrk.format(nil, nil, nil, body)
 end
+response = function(status, headers, body)
+  n = n + 1
+end
 """,
     connections=8,
     threads=8,
+    warm_up=True,
 )
 
 

@@ -266,6 +266,20 @@ def _save(
     **event: Any,
 ) -> TicketEvent:
     ticket.save()
+    return _record(ticket, actor=actor, action=action, before=before, at=at, note=note, **event)
+
+
+def _record(
+    ticket: Ticket,
+    *,
+    actor: Any,
+    action: str,
+    before: dict[str, Any] | None,
+    at: datetime,
+    note: str = "",
+    **event: Any,
+) -> TicketEvent:
+    """The step's audit row and event, and its live message after the commit."""
     audit.record(
         actor=actor,
         action=f"ticket.{action}",
@@ -436,6 +450,45 @@ def pick_next(window: Window, at: datetime) -> Ticket | None:
     return ticket
 
 
+def _claim_and_call(
+    window: Window, at: datetime, employee: Any
+) -> tuple[Ticket, dict[str, Any]] | None:
+    """PostgreSQL: ``pick_next``'s claim and the ticket's change to ``called`` in one
+    statement (UPDATE ... FROM the claimed row, RETURNING the new row and the audited
+    columns as they were). The ticket (without its service and office loaded) and the
+    audit's "before", or None when nobody waits."""
+    day = timezone.localdate(at)
+    priority_class = 0 if _regular_first(window, _eligible(window, day), at) else 1
+    params = [window.office_id, day, window.pk, window.pk, window.pk]
+    params += [Priority.NONE, priority_class, 1 - priority_class]
+    fields, sql = _claim_and_call_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, window.pk, getattr(employee, "pk", None), at])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    ticket = Ticket.from_db(connection.alias, [f.attname for f in fields], row[: len(fields)])
+    before = dict(zip(AUDITED, row[len(fields) :], strict=True))
+    ticket.office = window.office
+    return ticket, before
+
+
+@functools.cache
+def _claim_and_call_sql() -> tuple[list[Any], str]:
+    fields = list(Ticket._meta.concrete_fields)
+    quote = connection.ops.quote_name
+    new = ", ".join(f"t.{quote(f.column)}" for f in fields)
+    old = ", ".join(f"c.{quote(Ticket._meta.get_field(a).column)}" for a in AUDITED)
+    # Built from the models' names and constants only; every value is a bound parameter.
+    sql = (
+        f"WITH c AS ({_claim_sql()} FOR UPDATE SKIP LOCKED) "  # noqa: S608
+        f"UPDATE {Ticket._meta.db_table} t SET status = '{Status.CALLED.value}', "
+        "window_id = %s, target_window_id = NULL, employee_id = %s, called_at = %s "
+        f"FROM c WHERE t.id = c.id RETURNING {new}, {old}"
+    )
+    return fields, sql
+
+
 @functools.cache
 def _claim_sql() -> str:
     t = Ticket._meta
@@ -524,17 +577,26 @@ def call_next_ticket(*, window: Window | int, actor: Any) -> Ticket | None:
         )
     at = now()
     _check_open(window, at)
-    ticket = pick_next(window, at)
-    if ticket is None:
-        return None
-    before = audit.snapshot(ticket, AUDITED)
-    TRANSITIONS.check(ticket.status, Status.CALLED)
-    ticket.status = Status.CALLED
+    employee = _user(actor)
+    if connection.vendor == "postgresql":
+        claimed = _claim_and_call(window, at, employee)
+        if claimed is None:
+            return None
+        ticket, before = claimed
+    else:
+        found = pick_next(window, at)
+        if found is None:
+            return None
+        ticket, before = found, audit.snapshot(found, AUDITED)
+        TRANSITIONS.check(ticket.status, Status.CALLED)
+        ticket.status = Status.CALLED
+        ticket.window = window
+        ticket.target_window = None
+        ticket.employee = employee
+        ticket.called_at = at
+        ticket.save()
     ticket.window = window
-    ticket.target_window = None
-    ticket.employee = _user(actor)
-    ticket.called_at = at
-    _save(ticket, actor=actor, action=Action.CALLED, before=before, at=at, window=window)
+    _record(ticket, actor=actor, action=Action.CALLED, before=before, at=at, window=window)
     return ticket
 
 

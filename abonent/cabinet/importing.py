@@ -285,6 +285,8 @@ def detect_format(path: Path) -> str:
 _ACCOUNT = re.compile(r"[0-9A-Za-z-]{1,20}")
 _PERIOD = re.compile(r"(\d{4})-(\d{2})")
 _TRUE, _FALSE = {"1", "true", "yes", "y", "да"}, {"0", "false", "no", "n", "нет"}
+_YES_NO = _TRUE | _FALSE
+_LIMITS = {n: Decimal(10) ** n for n in range(1, 19)}  # every row checks a few amounts
 
 
 def _text(data: dict[str, Any], key: str, where: str, *, limit: int, required: bool = False) -> str:
@@ -309,7 +311,7 @@ def _decimal(raw: Any, where: str, *, places: int, limit: int = 12) -> Decimal:
         raise RowError(where, f"not a number: {str(raw)[:40]!r}") from None
     if not value.is_finite() or -value.as_tuple().exponent > places:  # type: ignore[operator]
         raise RowError(where, f"at most {places} digits after the point")
-    if abs(value) >= Decimal(10) ** limit:
+    if abs(value) >= _LIMITS[limit]:
         raise RowError(where, "too large")
     return value
 
@@ -346,9 +348,15 @@ def _bool(raw: Any, where: str) -> bool:
     if raw is False:
         return False
     text = str(raw).strip().lower()
-    if text in _TRUE | _FALSE:
+    if text in _YES_NO:
         return text in _TRUE
     raise RowError(where, f"not yes/no: {text[:20]!r}")
+
+
+# An enum's ``values`` builds a new list on every access; each row checks three.
+_CONSUMER_KINDS = ConsumerKind.values
+_SEGMENTS = HouseholdSegment.values
+_METER_KINDS = MeterKind.values
 
 
 def _choice(raw: Any, where: str, choices: list[str], *, required: bool = True) -> str:
@@ -370,8 +378,8 @@ def _list(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
 def _consumer(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise RowError("consumer", "missing")
-    kind = _choice(data.get("kind"), "consumer_kind", ConsumerKind.values)
-    segment = _choice(data.get("segment"), "segment", HouseholdSegment.values, required=False)
+    kind = _choice(data.get("kind"), "consumer_kind", _CONSUMER_KINDS)
+    segment = _choice(data.get("segment"), "segment", _SEGMENTS, required=False)
     if kind == ConsumerKind.INDIVIDUAL and not segment:
         raise RowError("segment", "an individual needs mzhf or private")
     if kind == ConsumerKind.LEGAL_ENTITY and segment:
@@ -406,7 +414,7 @@ def _meter(data: dict[str, Any]) -> dict[str, Any]:
             raise RowError("window_first_day", "after window_last_day")
     return {
         "serial": _text(data, "serial", "meter_serial", limit=40, required=True),
-        "kind": _choice(data.get("kind"), "meter_kind", MeterKind.values),
+        "kind": _choice(data.get("kind"), "meter_kind", _METER_KINDS),
         "digits": _int(data.get("digits"), "meter_digits", 1, 12),
         "decimals": _int(data.get("decimals") or 0, "meter_decimals", 0, 3),
         "verification_due": _date(data.get("verification_due"), "verification_due"),

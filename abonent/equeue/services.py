@@ -263,23 +263,13 @@ def _save(
     before: dict[str, Any] | None,
     at: datetime,
     note: str = "",
+    stored: bool = False,
     **event: Any,
 ) -> TicketEvent:
-    ticket.save()
-    return _record(ticket, actor=actor, action=action, before=before, at=at, note=note, **event)
-
-
-def _record(
-    ticket: Ticket,
-    *,
-    actor: Any,
-    action: str,
-    before: dict[str, Any] | None,
-    at: datetime,
-    note: str = "",
-    **event: Any,
-) -> TicketEvent:
-    """The step's audit row and event, and its live message after the commit."""
+    """Save the ticket (unless the caller's statement already ``stored`` it), write the
+    step's audit row and event, and publish it after the commit."""
+    if not stored:
+        ticket.save()
     audit.record(
         actor=actor,
         action=f"ticket.{action}",
@@ -594,9 +584,17 @@ def call_next_ticket(*, window: Window | int, actor: Any) -> Ticket | None:
         ticket.target_window = None
         ticket.employee = employee
         ticket.called_at = at
-        ticket.save()
     ticket.window = window
-    _record(ticket, actor=actor, action=Action.CALLED, before=before, at=at, window=window)
+    stored = connection.vendor == "postgresql"  # the claim statement stored the change
+    _save(
+        ticket,
+        actor=actor,
+        action=Action.CALLED,
+        before=before,
+        at=at,
+        window=window,
+        stored=stored,
+    )
     return ticket
 
 

@@ -26,6 +26,7 @@ from abonent.calls.ivr.models import IvrSession, IvrStep
 from abonent.calls.ivr.replies import Reply
 from abonent.calls.ivr.tree import get_tree
 from abonent.core.errors import DomainError, InvalidInput
+from abonent.core.lib.fast_insert import insert
 
 
 def now() -> datetime:
@@ -41,18 +42,19 @@ class StepAnswer:
 
 
 def _open_session(session_id: str, caller: str, *, may_start: bool, at: datetime) -> IvrSession:
-    """The session, locked; created by its first step."""
+    """The session, locked; created by its first step (``get_or_create`` looks for it
+    first, locked, so a retried first step finds the session its first delivery made)."""
+    if may_start:
+        found, _made = IvrSession.objects.select_for_update().get_or_create(
+            session_id=session_id, defaults={"caller": caller, "started_at": at}
+        )
+        return found
     locked = IvrSession.objects.select_for_update().filter(session_id=session_id).order_by()
     found = next(iter(locked[:1]), None)
-    if found is not None:
-        return found
-    if not may_start:
+    if found is None:
         raise InvalidInput(
             _("This session has not started here: send its first step."), code="unknown_session"
         )
-    found, _made = IvrSession.objects.select_for_update().get_or_create(
-        session_id=session_id, defaults={"caller": caller, "started_at": at}
-    )
     return found
 
 
@@ -106,16 +108,18 @@ def take_step(
     session.last_seq += 1
     status = 422 if reply.error else 200
     body = answer_body(session, reply)
-    IvrStep.objects.create(
-        session=session,
-        seq=session.last_seq,
-        at=at,
-        node_code=node_before or session.node_code,
-        input=keys,
-        result=reply.result,
-        action=reply.action,
-        status=status,
-        response=body,
+    insert(
+        IvrStep(
+            session=session,
+            seq=session.last_seq,
+            at=at,
+            node_code=node_before or session.node_code,
+            input=keys,
+            result=reply.result,
+            action=reply.action,
+            status=status,
+            response=body,
+        )
     )
     session.save()
     return StepAnswer(status=status, body=body, replay=False)

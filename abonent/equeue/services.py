@@ -393,27 +393,45 @@ def _eligible(window: Window, day: Any) -> QuerySet[Ticket]:
     )
 
 
-def _regular_first(window: Window, eligible: QuerySet[Ticket], at: datetime) -> bool:
+def _regular_first(window: Window, day: Any, at: datetime) -> bool:
+    """Whether the fairness rule's streak is full: the window's last ``priority_streak()``
+    calls today all went to priority consumers while a regular one has waited too long.
+    Every press asks, so the last calls are one written-out statement (portable SQL), and
+    the waiting line is looked at only when the streak is full."""
     streak = priority_streak()
-    last = list(
+    midnight = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
+    with connection.cursor() as cursor:
         # Today's calls in Astana's day (a range, so the (window, action, at) index serves).
-        TicketEvent.objects.filter(
-            window=window,
-            action=Action.CALLED,
-            at__gte=timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0),
+        cursor.execute(
+            _LAST_CALLS_SQL,
+            [
+                window.pk,
+                Action.CALLED.value,
+                connection.ops.adapt_datetimefield_value(midnight),
+                streak,
+            ],
         )
-        .order_by("-at", "-id")
-        .values_list("priority", flat=True)[:streak]
-    )
+        last = [row[0] for row in cursor.fetchall()]
     if len(last) < streak or any(p == Priority.NONE for p in last):
         return False
     oldest = (
-        eligible.filter(priority=Priority.NONE, target_window__isnull=True)
+        _eligible(window, day)
+        .filter(priority=Priority.NONE, target_window__isnull=True)
         .order_by("issued_at")
         .values_list("issued_at", flat=True)
         .first()
     )
     return oldest is not None and at - oldest >= regular_max_wait()
+
+
+_BUSY_SQL = (
+    f"SELECT 1 FROM {Ticket._meta.db_table} "  # noqa: S608 (a model's name only)
+    "WHERE window_id = %s AND status IN (%s, %s) LIMIT 1"
+)
+_LAST_CALLS_SQL = (
+    f"SELECT priority FROM {TicketEvent._meta.db_table} "  # noqa: S608 (a model's name only)
+    "WHERE window_id = %s AND action = %s AND at >= %s ORDER BY at DESC, id DESC LIMIT %s"
+)
 
 
 def pick_next(window: Window, at: datetime) -> Ticket | None:
@@ -427,7 +445,7 @@ def pick_next(window: Window, at: datetime) -> Ticket | None:
     as a literal, so that PostgreSQL's reused (generic) plan still reads the partial index
     of the waiting line. ``raw()`` converts the values as the ORM does on every backend."""
     day = timezone.localdate(at)
-    priority_class = 0 if _regular_first(window, _eligible(window, day), at) else 1
+    priority_class = 0 if _regular_first(window, day, at) else 1
     skip_locked = connection.features.has_select_for_update_skip_locked
     params = [window.office_id, day, window.pk, window.pk, window.pk]
     params += [Priority.NONE, priority_class, 1 - priority_class]
@@ -445,10 +463,10 @@ def _claim_and_call(
 ) -> tuple[Ticket, dict[str, Any]] | None:
     """PostgreSQL: ``pick_next``'s claim and the ticket's change to ``called`` in one
     statement (UPDATE ... FROM the claimed row, RETURNING the new row and the audited
-    columns as they were). The ticket (without its service and office loaded) and the
+    columns as they were, with its service). The ticket (its office the window's) and the
     audit's "before", or None when nobody waits."""
     day = timezone.localdate(at)
-    priority_class = 0 if _regular_first(window, _eligible(window, day), at) else 1
+    priority_class = 0 if _regular_first(window, day, at) else 1
     params = [window.office_id, day, window.pk, window.pk, window.pk]
     params += [Priority.NONE, priority_class, 1 - priority_class]
     fields, sql = _claim_and_call_sql()
@@ -457,10 +475,15 @@ def _claim_and_call(
         row = cursor.fetchone()
     if row is None:
         return None
-    ticket = Ticket.from_db(connection.alias, [f.attname for f in fields], row[: len(fields)])
-    before = dict(zip(AUDITED, row[len(fields) :], strict=True))
+    n, m = len(fields), len(fields) + len(AUDITED)
+    ticket = Ticket.from_db(connection.alias, [f.attname for f in fields], row[:n])
+    before = dict(zip(AUDITED, row[n:m], strict=True))
+    ticket.service = Service.from_db(connection.alias, _SERVICE_FIELDS, row[m:])
     ticket.office = window.office
     return ticket, before
+
+
+_SERVICE_FIELDS = [f.attname for f in Service._meta.concrete_fields]
 
 
 @functools.cache
@@ -469,12 +492,16 @@ def _claim_and_call_sql() -> tuple[list[Any], str]:
     quote = connection.ops.quote_name
     new = ", ".join(f"t.{quote(f.column)}" for f in fields)
     old = ", ".join(f"c.{quote(Ticket._meta.get_field(a).column)}" for a in AUDITED)
+    service = ", ".join(f"s.{quote(f.column)}" for f in Service._meta.concrete_fields)
     # Built from the models' names and constants only; every value is a bound parameter.
     sql = (
-        f"WITH c AS ({_claim_sql()} FOR UPDATE SKIP LOCKED) "  # noqa: S608
+        # NO KEY UPDATE: the call changes no key, and a step being inserted elsewhere that
+        # references the ticket (its key-share lock) must not make the claim skip it.
+        f"WITH c AS ({_claim_sql()} FOR NO KEY UPDATE SKIP LOCKED) "  # noqa: S608
         f"UPDATE {Ticket._meta.db_table} t SET status = '{Status.CALLED.value}', "
         "window_id = %s, target_window_id = NULL, employee_id = %s, called_at = %s "
-        f"FROM c WHERE t.id = c.id RETURNING {new}, {old}"
+        f"FROM c JOIN {Service._meta.db_table} s ON s.id = c.service_id "
+        f"WHERE t.id = c.id RETURNING {new}, {old}, {service}"
     )
     return fields, sql
 
@@ -560,8 +587,10 @@ def call_next_ticket(*, window: Window | int, actor: Any) -> Ticket | None:
         raise DomainError(_("This window is closed."), code="window_inactive")
     # A statement of its own, after the lock: it sees what the press that held the lock
     # before us committed (the locking statement's snapshot predates that commit).
-    busy = Ticket.objects.filter(window=window, status__in=(Status.CALLED, Status.SERVING))
-    if busy.exists():
+    with connection.cursor() as cursor:
+        cursor.execute(_BUSY_SQL, [window.pk, Status.CALLED.value, Status.SERVING.value])
+        busy = cursor.fetchone() is not None
+    if busy:
         raise DomainError(
             _("Finish the current consumer before calling the next one."), code="window_busy"
         )

@@ -105,11 +105,11 @@ def parse_database_url(url: str, *, base_dir: Path) -> DatabaseUrl:
             options["pool"] = {"min_size": 1, "max_size": pool_max, "timeout": 10}
         # Server-side parameter binding lets PostgreSQL prepare the statements a process
         # repeats (after DB_PREPARE_THRESHOLD runs): less parsing per request. PostgreSQL's
-        # own plan_cache_mode (auto) then reuses a generic plan only where it costs no more
-        # than the custom ones, which a query that needs a partial index keeps; planning the
-        # hot statements each time was half their cost (make bench: token lookup 1.25 -> 0.57
-        # ms, a PBX event's statement 2.3 -> 1.6 ms). DB_PLAN_CACHE_MODE=force_custom_plan
-        # restores planning every execution.
+        # own plan_cache_mode (auto) then reuses a generic plan where it estimates it no
+        # costlier than the custom ones, so a query whose partial index only a custom plan
+        # can use normally keeps custom plans (DB_PLAN_CACHE_MODE=force_custom_plan makes
+        # that certain). Planning the hot statements every time was half their cost (token
+        # lookup 1.25 -> 0.57 ms, a PBX event's statement 2.3 -> 1.6 ms on the bench box).
         if envbool("DB_SERVER_SIDE_BINDING", True):
             options["server_side_binding"] = True
             options["prepare_threshold"] = envint("DB_PREPARE_THRESHOLD", 5, minimum=0)

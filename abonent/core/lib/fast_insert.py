@@ -3,8 +3,9 @@
 ``Model.save()`` composes its INSERT anew on every call, which costs more than PostgreSQL
 takes to run it. On PostgreSQL this module keeps one INSERT ... RETURNING per model, built
 from the model's fields, and binds the values the fields themselves prepare (defaults and
-``auto_now_add`` applied as ``save()`` would). Elsewhere, or when a signal listens to the
-model's saves, it is ``save(force_insert=True)``.
+``auto_now_add`` applied as ``save()`` would). Elsewhere, for a model with database-side
+defaults, generated columns or a key of its own, or when a signal listens to the model's
+saves, it is ``save(force_insert=True)``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,16 @@ from typing import Any
 
 from django.db import connection, models
 from django.db.models.signals import post_save, pre_save
+
+
+@functools.cache
+def _plain(model: type[models.Model]) -> bool:
+    """Whether a row of ``model`` is only its fields' values: an automatic key, and no
+    database-side defaults or generated columns (``save()`` handles those)."""
+    meta = model._meta
+    return isinstance(meta.pk, models.AutoField) and not any(
+        getattr(f, "generated", False) or f.has_db_default() for f in meta.concrete_fields
+    )
 
 
 @functools.cache
@@ -33,11 +44,14 @@ def insert[M: models.Model](obj: M) -> M:
     model = type(obj)
     if (
         connection.vendor != "postgresql"
+        or not _plain(model)
         or pre_save.has_listeners(model)
         or post_save.has_listeners(model)
     ):
         obj.save(force_insert=True)
         return obj
+    # As save() does: an unsaved related object is an error, not a silent NULL.
+    obj._prepare_related_fields_for_save(operation_name="insert")
     sql, fields = _statement(model)
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:

@@ -64,3 +64,10 @@ def test_a_model_with_a_save_listener_is_saved_normally() -> None:
         post_save.disconnect(listener, sender=Group)
     assert heard == [("listened", True)]
     assert Group.objects.filter(name="listened").exists()
+
+
+def test_an_unsaved_related_object_is_refused_as_save_refuses_it() -> None:
+    ghost = get_user_model()(username="ghost")
+    with pytest.raises(ValueError, match="unsaved related object"):
+        insert(AuditEntry(actor=ghost, action="a", object_type="t", object_id="1"))
+    assert not AuditEntry.objects.filter(action="a").exists()

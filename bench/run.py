@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from bench import cabinet, queue
+from bench import cabinet, callers, queue
 from bench.scenarios import EVENTS, READINGS, SCENARIOS, Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +36,7 @@ REUSE_DB = os.environ.get("BENCH_REUSE_DB", "") in {"1", "true", "yes"}
 QUEUE_WINDOWS = int(os.environ.get("BENCH_QUEUE_WINDOWS", "20"))
 BOARD_STREAMS = int(os.environ.get("BENCH_BOARD_STREAMS", "500"))
 BOARD_CALLS = int(os.environ.get("BENCH_BOARD_CALLS", "100"))
+IVR_CALLERS = int(os.environ.get("BENCH_IVR_CALLERS", "40"))
 QUEUE_WORDS = {"queue", "call-next", "board"}
 CABINET_WORDS = {"cabinet", "readings", "import"}
 CALLS_WORDS = {"telephony", "events", "ivr"}
@@ -430,6 +431,21 @@ def main() -> None:
                 flush=True,
             )
         run_queue(base, env)
+        if selected("ivr callers"):
+            result = asyncio.run(
+                callers.ivr_callers(
+                    base, env["BENCH_OKTELL_TOKEN"], env["BENCH_RUN"], IVR_CALLERS, SECONDS
+                )
+            )
+            stats = callers.summary(result, SECONDS)
+            row(
+                f"IVR steps, {IVR_CALLERS} callers a key a second each ({IVR_CALLERS})",
+                stats["rate"],
+                stats,
+                sum(result.errors.values()),
+            )
+            if result.errors:
+                print(f"  refused: {result.errors}")
         if selected(EVENTS.name):
             print("  " + check_calls(env["BENCH_RUN"]))
         if selected(READINGS.name):

@@ -35,7 +35,7 @@ def record(
     user = actor if actor is not None and actor.is_authenticated else None
     return insert(
         AuditEntry(
-            actor=user,
+            actor=user,  # type: ignore[misc]
             actor_label=user.get_username() if user is not None else "system",
             action=action,
             object_type=obj._meta.label_lower,

@@ -447,7 +447,7 @@ def pick_next(window: Window, at: datetime) -> Ticket | None:
     day = timezone.localdate(at)
     priority_class = 0 if _regular_first(window, day, at) else 1
     skip_locked = connection.features.has_select_for_update_skip_locked
-    params = [window.office_id, day, window.pk, window.pk, window.pk]
+    params: list[Any] = [window.office_id, day, window.pk, window.pk, window.pk]
     params += [Priority.NONE, priority_class, 1 - priority_class]
     sql = _claim_sql() + (" FOR UPDATE SKIP LOCKED" if skip_locked else "")
     found = list(Ticket.objects.raw(sql, params))
@@ -467,7 +467,7 @@ def _claim_and_call(
     audit's "before", or None when nobody waits."""
     day = timezone.localdate(at)
     priority_class = 0 if _regular_first(window, day, at) else 1
-    params = [window.office_id, day, window.pk, window.pk, window.pk]
+    params: list[Any] = [window.office_id, day, window.pk, window.pk, window.pk]
     params += [Priority.NONE, priority_class, 1 - priority_class]
     fields, sql = _claim_and_call_sql()
     with connection.cursor() as cursor:
@@ -488,11 +488,13 @@ _SERVICE_FIELDS = [f.attname for f in Service._meta.concrete_fields]
 
 @functools.cache
 def _claim_and_call_sql() -> tuple[list[Any], str]:
-    fields = list(Ticket._meta.concrete_fields)
+    fields: list[Any] = list(Ticket._meta.concrete_fields)
+    by_name = {f.attname: f for f in fields}
+    services: list[Any] = list(Service._meta.concrete_fields)
     quote = connection.ops.quote_name
     new = ", ".join(f"t.{quote(f.column)}" for f in fields)
-    old = ", ".join(f"c.{quote(Ticket._meta.get_field(a).column)}" for a in AUDITED)
-    service = ", ".join(f"s.{quote(f.column)}" for f in Service._meta.concrete_fields)
+    old = ", ".join(f"c.{quote(by_name[a].column)}" for a in AUDITED)
+    service = ", ".join(f"s.{quote(f.column)}" for f in services)
     # Built from the models' names and constants only; every value is a bound parameter.
     sql = (
         # NO KEY UPDATE: the call changes no key, and a step being inserted elsewhere that
@@ -510,7 +512,8 @@ def _claim_and_call_sql() -> tuple[list[Any], str]:
 def _claim_sql() -> str:
     t = Ticket._meta
     ws = Window.services.through._meta
-    columns = ", ".join(f"t.{connection.ops.quote_name(f.column)}" for f in t.concrete_fields)
+    fields: list[Any] = list(t.concrete_fields)
+    columns = ", ".join(f"t.{connection.ops.quote_name(f.column)}" for f in fields)
     # Built from the models' names and constants only; every value is a bound parameter.
     return (
         f"SELECT {columns} FROM {t.db_table} t "  # noqa: S608
@@ -603,10 +606,10 @@ def call_next_ticket(*, window: Window | int, actor: Any) -> Ticket | None:
             return None
         ticket, before = claimed
     else:
-        found = pick_next(window, at)
-        if found is None:
+        picked = pick_next(window, at)
+        if picked is None:
             return None
-        ticket, before = found, audit.snapshot(found, AUDITED)
+        ticket, before = picked, audit.snapshot(picked, AUDITED)
         TRANSITIONS.check(ticket.status, Status.CALLED)
         ticket.status = Status.CALLED
         ticket.window = window

@@ -50,12 +50,12 @@ def _open_session(session_id: str, caller: str, *, may_start: bool, at: datetime
         )
         return found
     locked = IvrSession.objects.select_for_update().filter(session_id=session_id).order_by()
-    found = next(iter(locked[:1]), None)
-    if found is None:
+    session = next(iter(locked[:1]), None)
+    if session is None:
         raise InvalidInput(
             _("This session has not started here: send its first step."), code="unknown_session"
         )
-    return found
+    return session
 
 
 def _replay(session: IvrSession, seq: int | None) -> StepAnswer | None:

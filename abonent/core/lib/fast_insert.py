@@ -29,14 +29,15 @@ def _plain(model: type[models.Model]) -> bool:
 
 @functools.cache
 def _statement(model: type[models.Model]) -> tuple[str, list[Any]]:
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields: list[Any] = [f for f in model._meta.concrete_fields if not f.primary_key]
+    pk: Any = model._meta.pk
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    pk = quote(model._meta.pk.column)
     table = quote(model._meta.db_table)
     # Built from the model's names only; every value is a bound parameter.
-    return f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING {pk}", fields  # noqa: S608
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING {quote(pk.column)}"  # noqa: S608
+    return sql, fields
 
 
 def insert[M: models.Model](obj: M) -> M:
@@ -51,7 +52,7 @@ def insert[M: models.Model](obj: M) -> M:
         obj.save(force_insert=True)
         return obj
     # As save() does: an unsaved related object is an error, not a silent NULL.
-    obj._prepare_related_fields_for_save(operation_name="insert")
+    obj._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
     sql, fields = _statement(model)
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:

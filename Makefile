@@ -53,8 +53,12 @@ serve: messages-compiled
 worker: venv
 	$(PY) manage.py db_worker --queue-name '*'
 
+# Test processes (pytest-xdist); a file's tests stay in one process (the Redis bus tests
+# share one server). TEST_WORKERS=0 runs everything in this process.
+TEST_WORKERS ?= 2
+
 test: messages-compiled
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -21,12 +21,11 @@ separate audit row is written per event: at 1,000 events/s that would double the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from abonent.calls.models import (
     EVENT_RANK,
@@ -38,6 +37,7 @@ from abonent.calls.models import (
     Event,
     Source,
 )
+from abonent.core.lib.moments import aware_utc
 
 
 @dataclass(frozen=True)
@@ -139,20 +139,6 @@ _UPSERT_CALL = (
 )
 
 
-def _aware(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        parsed = parse_datetime(value)
-        if parsed is None:
-            return None
-        value = parsed
-    moment: datetime = value
-    if timezone.is_naive(moment):
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
 def _state(row: tuple[Any, ...] | dict[str, Any]) -> CallState:
     v = row if isinstance(row, dict) else dict(zip(_STATE_COLUMNS, row, strict=True))
     return CallState(
@@ -161,9 +147,9 @@ def _state(row: tuple[Any, ...] | dict[str, Any]) -> CallState:
         direction=v["direction"],
         phone=v["phone"],
         operator=v["operator_login"],
-        started_at=_aware(v["started_at"]),
-        answered_at=_aware(v["answered_at"]),
-        ended_at=_aware(v["ended_at"]),
+        started_at=aware_utc(v["started_at"]),
+        answered_at=aware_utc(v["answered_at"]),
+        ended_at=aware_utc(v["ended_at"]),
         duration=v["duration"],
         recorded=bool(v["recorded"]),
         recording=bool(v["recording_ref"]) and v["recording_purged_at"] is None,

@@ -4,7 +4,6 @@ and role checks."""
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -14,9 +13,9 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from ninja.security import HttpBearer
 
+from abonent.core.lib.moments import aware_utc
 from abonent.core.models import ApiToken, hash_token
 
 DEMO_PASSWORD = "demo"
@@ -56,7 +55,7 @@ class TokenAuth(HttpBearer):
         user = _user(values)
         user._abonent_roles = set(names.split(ROLE_SEPARATOR)) if names else set()  # type: ignore[attr-defined]
         now = timezone.now()
-        last_used = _aware(last_used_at)
+        last_used = aware_utc(last_used_at)
         # Touch at most once a minute: a busy integration must not write on every call.
         if last_used is None or (now - last_used).total_seconds() > 60:
             ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
@@ -90,16 +89,6 @@ def _user(values: list[Any]) -> Any:
     fields, booleans = _user_fields()
     values = [bool(v) if i in booleans else v for i, v in enumerate(values)]
     return get_user_model().from_db(connection.alias, [f.attname for f in fields], values)
-
-
-def _aware(value: Any) -> datetime | None:
-    """A timestamp as the driver returns it (SQLite: text) as an aware datetime."""
-    if value is None:
-        return None
-    moment = parse_datetime(value) if isinstance(value, str) else value
-    if moment is not None and timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=UTC)
-    return moment
 
 
 @functools.cache

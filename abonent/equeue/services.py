@@ -444,11 +444,8 @@ def pick_next(window: Window, at: datetime) -> Ticket | None:
     ticket cost more than the rest of a press; the office is the window's), and the status
     as a literal, so that PostgreSQL's reused (generic) plan still reads the partial index
     of the waiting line. ``raw()`` converts the values as the ORM does on every backend."""
-    day = timezone.localdate(at)
-    priority_class = 0 if _regular_first(window, day, at) else 1
+    params = _claim_params(window, at)
     skip_locked = connection.features.has_select_for_update_skip_locked
-    params: list[Any] = [window.office_id, day, window.pk, window.pk, window.pk]
-    params += [Priority.NONE, priority_class, 1 - priority_class]
     sql = _claim_sql() + (" FOR UPDATE SKIP LOCKED" if skip_locked else "")
     found = list(Ticket.objects.raw(sql, params))
     if not found:
@@ -465,10 +462,7 @@ def _claim_and_call(
     statement (UPDATE ... FROM the claimed row, RETURNING the new row and the audited
     columns as they were, with its service). The ticket (its office the window's) and the
     audit's "before", or None when nobody waits."""
-    day = timezone.localdate(at)
-    priority_class = 0 if _regular_first(window, day, at) else 1
-    params: list[Any] = [window.office_id, day, window.pk, window.pk, window.pk]
-    params += [Priority.NONE, priority_class, 1 - priority_class]
+    params = _claim_params(window, at)
     fields, sql = _claim_and_call_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, window.pk, getattr(employee, "pk", None), at])
@@ -506,6 +500,14 @@ def _claim_and_call_sql() -> tuple[list[Any], str]:
         f"WHERE t.id = c.id RETURNING {new}, {old}, {service}"
     )
     return fields, sql
+
+
+def _claim_params(window: Window, at: datetime) -> list[Any]:
+    """The values ``_claim_sql()`` binds, with the fairness rule's class order for now."""
+    day = timezone.localdate(at)
+    priority_class = 0 if _regular_first(window, day, at) else 1
+    params: list[Any] = [window.office_id, day, window.pk, window.pk, window.pk]
+    return [*params, Priority.NONE, priority_class, 1 - priority_class]
 
 
 @functools.cache

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Bearer-token machine calls on the busiest operations skip the browser's middleware.
+    "abonent.core.direct.DirectApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -228,6 +230,10 @@ ABONENT_RECORDING_RETENTION_DAYS = envint("ABONENT_RECORDING_RETENTION_DAYS", 36
 ABONENT_RECORDINGS_DIR = Path(envstr("ABONENT_RECORDINGS_DIR", str(MEDIA_ROOT / "recordings")))
 ABONENT_RECORDING_URL_HOSTS = envlist("ABONENT_RECORDING_URL_HOSTS", [])
 ABONENT_OKTELL_TIME_ZONE = envstr("ABONENT_OKTELL_TIME_ZONE", "Asia/Almaty")
+# PBX events commit without waiting for the disk (calls/ingest.py says what that risks).
+ABONENT_PBX_ASYNC_COMMIT = envbool("ABONENT_PBX_ASYNC_COMMIT", True)
+# On PostgreSQL, PBX events are answered in the event loop where they can be (calls/lane.py).
+ABONENT_PBX_LANE = envbool("ABONENT_PBX_LANE", True)
 try:
     __import__("zoneinfo").ZoneInfo(ABONENT_OKTELL_TIME_ZONE)
 except (ValueError, LookupError) as _zone_error:

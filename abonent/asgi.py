@@ -60,6 +60,14 @@ class AbonentASGIHandler(ASGIHandler):
             body_file = await self.read_body(receive)
         except RequestAborted:
             return
+        from abonent.calls import lane  # after django.setup(): it imports models
+
+        if scope["method"] == "POST" and scope["path"] == lane.PATH and lane.enabled():
+            # The PBX's events: answered in the loop when the lane can (calls/lane.py).
+            if await lane.post_event(scope, body_file.read(), send):
+                body_file.close()
+                return
+            body_file.seek(0)
         set_script_prefix(get_script_prefix(scope))
         response = await sync_to_async(self._serve, thread_sensitive=False, executor=EXECUTOR)(
             scope, body_file

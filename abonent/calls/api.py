@@ -97,7 +97,7 @@ def _body(request: HttpRequest) -> dict[str, str]:
             raise InvalidInput(_("The body is not valid JSON."), code="bad_json") from None
         if not isinstance(data, dict):
             raise InvalidInput(_("The body must be a JSON object."), code="bad_json")
-        return _scalars(data)
+        return scalars(data)
     if ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         return {k: request.POST.get(k, "") for k in request.POST}
     if not request.body and request.GET:
@@ -105,7 +105,7 @@ def _body(request: HttpRequest) -> dict[str, str]:
     raise InvalidInput(_("Send the event as JSON or as a form."), code="unsupported_body")
 
 
-def _scalars(data: dict[str, Any]) -> dict[str, str]:
+def scalars(data: dict[str, Any]) -> dict[str, str]:
     """The JSON body's fields as text: a documented field must be a string or a whole
     number (``{"a": 1}`` is no call id); other keys with nested values are left out."""
     out: dict[str, str] = {}

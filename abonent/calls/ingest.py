@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -85,7 +86,7 @@ class CallState:
         }
 
 
-_STATE_COLUMNS = (
+STATE_COLUMNS = (
     "call_id",
     "status",
     "direction",
@@ -99,11 +100,11 @@ _STATE_COLUMNS = (
     "recording_ref",
     "recording_purged_at",
 )
-_RETURNING = ", ".join(_STATE_COLUMNS)
+_RETURNING = ", ".join(STATE_COLUMNS)
 
+EVENT_COLUMNS = "call_id, event, at, payload, source, received_at, received_by_id"
 _INSERT_EVENT = (
-    "INSERT INTO calls_callevent (call_id, event, at, payload, source, received_at, "
-    "received_by_id) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+    f"INSERT INTO calls_callevent ({EVENT_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s) "  # noqa: S608
     "ON CONFLICT (call_id, event) DO NOTHING RETURNING id"
 )
 
@@ -139,8 +140,8 @@ _UPSERT_CALL = (
 )
 
 
-def _state(row: tuple[Any, ...] | dict[str, Any]) -> CallState:
-    v = row if isinstance(row, dict) else dict(zip(_STATE_COLUMNS, row, strict=True))
+def state_of(row: tuple[Any, ...] | dict[str, Any]) -> CallState:
+    v = row if isinstance(row, dict) else dict(zip(STATE_COLUMNS, row, strict=True))
     return CallState(
         call_id=v["call_id"],
         status=v["status"],
@@ -166,19 +167,36 @@ _PAYLOAD_FIELD = CallEvent._meta.get_field("payload")
 # On PostgreSQL both statements go as one (a data-modifying CTE): the call is folded only
 # when the event row was inserted, and outside a caller's transaction the statement commits
 # by itself, one round trip for a PBX event instead of BEGIN, two statements and COMMIT.
-_INSERT_EVENT_AND_UPSERT_CALL = _INSERT_EVENT.replace("RETURNING id", "RETURNING call_id").join(
-    ["WITH inserted AS (", ") "]
-) + _UPSERT_CALL.replace(") VALUES (%s, ", ") SELECT %s, ", 1).replace(
+UPSERT_CALL_FROM_INSERTED = _UPSERT_CALL.replace(") VALUES (%s, ", ") SELECT %s, ", 1).replace(
     "%s) ON CONFLICT (call_id)", "%s FROM inserted ON CONFLICT (call_id)", 1
+)
+# The same, committing asynchronously (PostgreSQL's ``synchronous_commit = off`` for this
+# transaction only, set by the statement itself for every call row it writes): the answer
+# does not wait for the WAL to reach the disk. A crash of the database server can lose the
+# events of its last few hundred milliseconds (never corrupt anything); the PBX's nightly
+# statistics import (``import_oktell_calls``) brings them back, as it does for any event the
+# web requests missed. ``ABONENT_PBX_ASYNC_COMMIT=off`` makes every event wait for the disk.
+UPSERT_CALL_FROM_INSERTED_LAZILY = UPSERT_CALL_FROM_INSERTED.replace(
+    "FROM inserted ON CONFLICT (call_id)",
+    "FROM inserted WHERE set_config('synchronous_commit', 'off', true) = 'off' "
+    "ON CONFLICT (call_id)",
+    1,
+)
+assert UPSERT_CALL_FROM_INSERTED_LAZILY != UPSERT_CALL_FROM_INSERTED
+_INSERT_EVENT_RETURNING_CALL = _INSERT_EVENT.replace("RETURNING id", "RETURNING call_id")
+_INSERT_EVENT_AND_UPSERT_CALL = f"WITH inserted AS ({_INSERT_EVENT_RETURNING_CALL}) " + (
+    UPSERT_CALL_FROM_INSERTED
+)
+_ASYNC_COMMIT = f"WITH inserted AS ({_INSERT_EVENT_RETURNING_CALL}) " + (
+    UPSERT_CALL_FROM_INSERTED_LAZILY
 )
 
 
-def record_event(
-    data: EventData, *, actor: Any, source: str = Source.API
-) -> tuple[bool, CallState]:
-    """Store one PBX event and fold it into its call. Returns (new, the call's state);
-    ``new`` is False for a replay of an event already stored, which changes nothing."""
-    now = timezone.now()
+def statement_params(
+    data: EventData, *, actor_id: int | None, source: str, now: datetime
+) -> tuple[list[Any], list[Any]]:
+    """The parameters of the event insert and of the call upsert, for the database of
+    ``connection`` (the PBX lane passes them to PostgreSQL as they are)."""
     event = [
         data.call_id,
         data.event,
@@ -186,7 +204,7 @@ def record_event(
         _PAYLOAD_FIELD.get_db_prep_save(data.payload, connection),
         source,
         _db_time(now),
-        getattr(actor, "pk", None),
+        actor_id,
     ]
     kind = Event(data.event)
     call = [
@@ -206,9 +224,22 @@ def record_event(
         False,
         _db_time(now),
     ]
+    return event, call
+
+
+def record_event(
+    data: EventData, *, actor: Any, source: str = Source.API
+) -> tuple[bool, CallState]:
+    """Store one PBX event and fold it into its call. Returns (new, the call's state);
+    ``new`` is False for a replay of an event already stored, which changes nothing."""
+    event, call = statement_params(
+        data, actor_id=getattr(actor, "pk", None), source=source, now=timezone.now()
+    )
     if connection.vendor == "postgresql":
+        # Its own transaction (no caller's block): commit without waiting for the WAL flush.
+        lazy = settings.ABONENT_PBX_ASYNC_COMMIT and not connection.in_atomic_block
         with connection.cursor() as cursor:
-            cursor.execute(_INSERT_EVENT_AND_UPSERT_CALL, event + call)
+            cursor.execute(_ASYNC_COMMIT if lazy else _INSERT_EVENT_AND_UPSERT_CALL, event + call)
             row = cursor.fetchone()
     else:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -219,11 +250,11 @@ def record_event(
                 row = cursor.fetchone()
     if row is None:  # a replay: the event row was there already
         return False, read_state(data.call_id)
-    return True, _state(row)
+    return True, state_of(row)
 
 
 def read_state(call_id: str) -> CallState:
-    found = Call.objects.filter(call_id=call_id).values(*_STATE_COLUMNS).first()
+    found = Call.objects.filter(call_id=call_id).values(*STATE_COLUMNS).first()
     if found is None:  # the event row exists, so its call does: only a broken database
         raise LookupError(call_id)
-    return _state(found)
+    return state_of(found)

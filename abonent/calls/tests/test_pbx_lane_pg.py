@@ -1,0 +1,220 @@
+"""The PBX lane (calls/lane.py, #6 speed): on PostgreSQL the ASGI entry point answers a PBX
+event in the event loop with one statement — exactly as the API operation answers it — and
+leaves every request it cannot answer that way to the operation, having sent nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, connections
+from django.test import Client
+from django.utils import timezone
+
+from abonent.calls import lane
+from abonent.calls.models import Call, CallEvent
+from abonent.core.models import ApiToken, hash_token
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
+]
+
+URL = "/api/v1/telephony/events"
+STARTED = {
+    "event": "call.started",
+    "call_id": "L-1",
+    "phone": "8 701 123 45 67",
+    "at": "2026-03-17T10:00:00+05:00",
+    "operator": "",
+}
+
+
+def scope(token: str, content_type: bytes = b"application/json", **extra: bytes) -> dict[str, Any]:
+    headers = [(b"authorization", f"Bearer {token}".encode()), (b"content-type", content_type)]
+    headers += [(name.replace("_", "-").encode(), value) for name, value in extra.items()]
+    return {"type": "http", "method": "POST", "path": URL, "headers": headers, "query_string": b""}
+
+
+def offer(scope: dict[str, Any], body: bytes) -> tuple[bool, list[dict[str, Any]]]:
+    """What the lane does with the request: (answered, the ASGI messages it sent)."""
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def run() -> bool:
+        try:
+            return await lane.post_event(scope, body, send)
+        finally:
+            await lane.POOL.close()
+
+    return asyncio.run(run()), sent
+
+
+def answer(sent: list[dict[str, Any]]) -> tuple[int, dict[str, str], dict[str, Any]]:
+    start, body = sent
+    headers = {k.decode(): v.decode() for k, v in start["headers"]}
+    return start["status"], headers, json.loads(body["body"])
+
+
+@pytest.fixture
+def pbx_token(calls_demo: None, token_for: Callable[[str], str]) -> str:
+    return token_for("oktell")
+
+
+def test_a_new_event_and_its_replay_are_answered_as_the_operation_answers(
+    client: Client, pbx_token: str
+) -> None:
+    body = json.dumps(STARTED).encode()
+    answered, sent = offer(scope(pbx_token, accept_language=b"kk"), body)
+    assert answered
+    status, headers, state = answer(sent)
+    assert status == 201
+    # The same event of another call through Django and the ninja operation.
+    other = client.post(
+        URL,
+        {**STARTED, "call_id": "L-2"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {pbx_token}",
+        HTTP_ACCEPT_LANGUAGE="kk",
+    )
+    assert other.status_code == 201
+    assert state == {**other.json(), "call_id": "L-1"}
+    assert state["phone"] == "+77011234567" and state["duplicate"] is False
+    for name in ("Content-Type", "Content-Language", "Vary", "X-Content-Type-Options"):
+        assert headers[name.lower()] == other.headers[name], name
+
+    again, sent = offer(scope(pbx_token), body)
+    assert again
+    status, _headers, replay = answer(sent)
+    assert status == 200 and replay == {**state, "duplicate": True}
+
+    event = CallEvent.objects.get(call_id="L-1")
+    assert event.received_by is not None and event.received_by.username == "oktell"
+    assert event.payload["phone"] == "8 701 123 45 67"
+    assert Call.objects.get(call_id="L-1").status == "ringing"
+    token = ApiToken.objects.get(user__username="oktell")
+    assert token.last_used_at is not None
+
+
+def test_a_form_body_is_taken_as_oktell_sends_it(pbx_token: str) -> None:
+    form = b"event=call.answered&call_id=L-3&at=2026-03-17+10%3A00%3A05&operator=201"
+    answered, sent = offer(scope(pbx_token, b"application/x-www-form-urlencoded"), form)
+    assert answered
+    status, _headers, state = answer(sent)
+    assert status == 201 and state["operator"] == "201" and state["status"] == "talking"
+
+
+@pytest.fixture
+def refusals(
+    pbx_token: str, token_for: Callable[[str], str]
+) -> Iterator[dict[str, tuple[dict[str, Any], bytes]]]:
+    good = json.dumps(STARTED).encode()
+    staff = token_for("cc_operator")
+    admin = get_user_model().objects.create_superuser("root-lane", password="x")
+    admin.groups.add(*get_user_model().objects.get(username="oktell").groups.all())
+    revoked = token_for("oktell")
+    ApiToken.objects.filter(key_hash=hash_token(revoked)).update(revoked_at=timezone.now())
+    yield {
+        "no such token": (scope("nonsense"), good),
+        "a staff token": (scope(staff), good),
+        "a superuser's token": (scope(token_for("root-lane")), good),
+        "a revoked token": (scope(revoked), good),
+        "an unknown event": (scope(pbx_token), json.dumps({**STARTED, "event": "x"}).encode()),
+        "a bad time": (scope(pbx_token), json.dumps({**STARTED, "at": "soon"}).encode()),
+        "a nested value": (scope(pbx_token), json.dumps({**STARTED, "call_id": {}}).encode()),
+        "not JSON": (scope(pbx_token), b"{nope"),
+        "a JSON list": (scope(pbx_token), b"[]"),
+        "a NUL escape": (scope(pbx_token), good.replace(b"L-1", b"L\\u0000")),
+        "a NUL in a form": (
+            scope(pbx_token, b"application/x-www-form-urlencoded"),
+            b"event=call.started&call_id=L%00&at=2026-03-17+10%3A00%3A00",
+        ),
+        "too large": (scope(pbx_token), json.dumps({**STARTED, "x": "y" * 20_000}).encode()),
+        "multipart": (scope(pbx_token, b"multipart/form-data; boundary=x"), b"--x--"),
+        "a cookie": (scope(pbx_token, cookie=b"sessionid=abc"), good),
+        "no bearer": (
+            {**scope(pbx_token), "headers": [(b"content-type", b"application/json")]},
+            good,
+        ),
+    }
+
+
+def test_every_refusal_is_left_to_the_operation_with_nothing_sent_or_stored(
+    refusals: dict[str, tuple[dict[str, Any], bytes]],
+) -> None:
+    for case, (request, body) in refusals.items():
+        answered, sent = offer(request, body)
+        assert (answered, sent) == (False, []), case
+    assert not CallEvent.objects.exists()
+    assert not Call.objects.exists()
+
+
+def test_the_asgi_application_falls_back_to_the_operation_for_a_refusal(pbx_token: str) -> None:
+    from abonent.asgi import EXECUTOR, application
+
+    async def post(token: str, body: bytes) -> tuple[int, dict[str, Any]]:
+        messages = [{"type": "http.request", "body": body, "more_body": False}]
+        sent: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        request = {**scope(token), "http_version": "1.1", "raw_path": URL.encode()}
+        request |= {"scheme": "http", "server": ("testserver", 80), "client": ("127.0.0.1", 1)}
+        request |= {"root_path": "", "asgi": {"version": "3.0"}}
+        await application(request, receive, send)
+        status = sent[0]["status"]
+        return status, json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
+
+    async def run() -> list[tuple[int, dict[str, Any]]]:
+        try:
+            return [
+                await post(pbx_token, json.dumps(STARTED).encode()),
+                await post("nonsense", json.dumps(STARTED).encode()),
+                await post(pbx_token, json.dumps({**STARTED, "event": "x"}).encode()),
+            ]
+        finally:
+            await lane.POOL.close()
+
+    try:
+        (ok, ok_body), (unauthorized, who), (invalid, why) = asyncio.run(run())
+    finally:
+        for _ in range(4):  # the request threads' database connections
+            EXECUTOR.submit(connections.close_all).result()
+    assert (ok, ok_body["call_id"]) == (201, "L-1")
+    assert (unauthorized, who["code"]) == (401, "unauthorized")
+    assert (invalid, why["code"]) == (422, "unknown_event")
+    assert CallEvent.objects.count() == 1
+
+
+@pytest.mark.parametrize(("lazily", "expected"), [(True, "off"), (False, "on")])
+def test_the_statement_commits_asynchronously_only_when_asked(
+    pbx_token: str, lazily: bool, expected: str
+) -> None:
+    """``ABONENT_PBX_ASYNC_COMMIT``: the statement itself turns ``synchronous_commit`` off
+    for its own transaction."""
+    from abonent.calls.api import parse_event
+    from abonent.calls.ingest import statement_params
+
+    data = parse_event({k: str(v) for k, v in STARTED.items()})
+    now = timezone.now()
+    event, call = statement_params(data, actor_id=None, source="api", now=now)
+    params = [hash_token(pbx_token), "integration", now, now, *event[:-1], *call, data.call_id]
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN")
+        cursor.execute(lane._sql(lazily), params)
+        assert cursor.fetchone() is not None
+        cursor.execute("SHOW synchronous_commit")
+        setting = cursor.fetchone()
+        cursor.execute("COMMIT")
+    assert setting == (expected,)

@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from bench import cabinet, callers, queue
+from bench import cabinet, callers, paced, queue
 from bench.scenarios import EVENTS, READINGS, SCENARIOS, Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +37,9 @@ QUEUE_WINDOWS = int(os.environ.get("BENCH_QUEUE_WINDOWS", "20"))
 BOARD_STREAMS = int(os.environ.get("BENCH_BOARD_STREAMS", "500"))
 BOARD_CALLS = int(os.environ.get("BENCH_BOARD_CALLS", "100"))
 IVR_CALLERS = int(os.environ.get("BENCH_IVR_CALLERS", "40"))
+# The open loads of bench/paced.py: the rates the issues name (#6, #7).
+EVENTS_RATE = float(os.environ.get("BENCH_EVENTS_RATE", "1000"))
+READINGS_RATE = float(os.environ.get("BENCH_READINGS_RATE", "500"))
 QUEUE_WORDS = {"queue", "call-next", "board"}
 CABINET_WORDS = {"cabinet", "readings", "import"}
 CALLS_WORDS = {"telephony", "events", "ivr"}
@@ -130,7 +133,7 @@ def issue_token(env: dict[str, str], username: str = "chancellery") -> str:
     ).stdout.split()[-1]
 
 
-def check_calls(run: str) -> str:
+def check_calls(run: str, prefix: str = "bench") -> str:
     """After the events scenario: one row per (call, event) however often the PBX repeated
     it, and every call whose three events arrived is complete."""
     import psycopg
@@ -141,10 +144,10 @@ def check_calls(run: str) -> str:
             "count(DISTINCT c.id) FILTER (WHERE c.answered_at IS NOT NULL AND c.ended_at IS NOT NULL) "
             "FROM calls_callevent e JOIN calls_call c ON c.call_id = e.call_id "
             "WHERE c.call_id LIKE %s",
-            [f"bench-{run}-%"],
+            [f"{prefix}-{run}-%"],
         ).fetchone()
     return (
-        f"{calls} calls, {events} event rows ({'no duplicates' if events == distinct else 'DUPLICATES'}), "
+        f"{prefix}: {calls} calls, {events} event rows ({'no duplicates' if events == distinct else 'DUPLICATES'}), "
         f"{complete} calls with answer and end"
     )
 
@@ -388,8 +391,23 @@ def run_import(env: dict[str, str]) -> None:
     )
     with psycopg.connect(DB_URL, autocommit=True) as conn:
         conn.execute("VACUUM (ANALYZE) cabinet_account, cabinet_meter, cabinet_reading")
+        # The import is the night's batch: its writes reach the disk before the day's load
+        # starts, as a checkpoint would see to between them.
+        conn.execute("CHECKPOINT")
     env["BENCH_READINGS_TOKEN"] = issue_token(env, cabinet.READINGS_USER)
     env["BENCH_IMPORT_ACCOUNTS"] = str(cabinet.ACCOUNTS)
+
+
+def run_paced(
+    name: str, base: str, env: dict[str, str], make: paced.Make, rate: float, token: str = ""
+) -> None:
+    """An open load at ``rate`` (bench/paced.py): latency from each request's due moment."""
+    stats = paced.run(base, token or env["BENCH_OKTELL_TOKEN"], make, rate, SECONDS)
+    row(f"{name} ({paced.CONNECTIONS})", stats["rate"], stats, stats["errors"])
+    print(
+        f"  answers {stats['statuses']}; the client fell behind its schedule by at most "
+        f"{stats['late_start_ms']:.1f} ms"
+    )
 
 
 def main() -> None:
@@ -447,7 +465,22 @@ def main() -> None:
             if result.errors:
                 print(f"  refused: {result.errors}")
         if selected(EVENTS.name):
+            make = paced.pbx_event(env["BENCH_RUN"])
+            run_paced(
+                f"telephony events at {EVENTS_RATE:.0f}/s, paced", base, env, make, EVENTS_RATE
+            )
             print("  " + check_calls(env["BENCH_RUN"]))
+            print("  " + check_calls(env["BENCH_RUN"], "paced"))
+        if selected(READINGS.name):
+            make = paced.reading(cabinet.ACCOUNTS)
+            run_paced(
+                f"cabinet readings at {READINGS_RATE:.0f}/s, paced",
+                base,
+                env,
+                make,
+                READINGS_RATE,
+                token=env["BENCH_READINGS_TOKEN"],
+            )
         if selected(READINGS.name):
             load = os.getloadavg()
             print(f"  {cabinet.readings_summary(DB_URL)}; load average {load[0]:.2f} {load[1]:.2f}")

@@ -7,18 +7,22 @@ a request it can answer exactly as the API operation would, and only with succes
 
 - a JSON or form body of at most ``MAX_EVENT_BYTES``, without NUL characters, that
   ``calls.api.parse_event`` accepts (the same validation, the same stored payload);
-- a bearer token and no cookie;
+- one bearer token (read as ninja's ``HttpBearer`` reads it), no cookie, no query string, a
+  host that ``ALLOWED_HOSTS`` admits;
 - and one statement (an asynchronous psycopg connection of this process's small pool, no
   thread, no ORM) finds the token active, its user active and an integration (the role and
   no superuser, ``access.is_integration``), touches the token's last use at most once a
   minute, inserts the event with the token's user as the receiver, and folds it into its
-  call — or, for an event already stored, reads the call as it is.
+  call — or, for an event already stored, confirms the token (the call is then read afresh,
+  after whatever stored the event first has committed).
 
 Then it answers 201 with the call's state (200 and ``"duplicate": true`` for a replay), the
-same body and headers the operation sends. Anything else — a bad token, a staff token, an
-invalid event, another content type — goes on to Django and the API operation, which refuses
-it with the documented code and message in the caller's language. So the lane can only be
-faster, never different. On SQLite (one process, the embedded default) there is no lane.
+same body and headers the operation sends on this path (``core/direct.py``). Anything else
+— a bad token, a staff token, an invalid event, another content type — goes on to Django
+and the API operation, which refuses it with the documented code and message in the
+caller's language. So the lane can only be faster, never different. A database error or an
+exhausted pool sends the request on to the operation too. On SQLite (one process, the
+embedded default) there is no lane.
 
 Commits are asynchronous unless ``ABONENT_PBX_ASYNC_COMMIT=off`` (``calls/ingest.py`` says
 what that risks and what brings a lost event back).
@@ -29,18 +33,23 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
+import psycopg
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
+from django.http.request import split_domain_port, validate_host
 from django.utils.translation import trans_real
+from psycopg import sql
 
 from abonent.calls import ingest
-from abonent.calls.api import MAX_EVENT_BYTES, parse_event, scalars
+from abonent.calls.api import MAX_EVENT_BYTES as MAX_EVENT_BYTES
+from abonent.calls.api import parse_event, scalars
 from abonent.calls.models import Source
 from abonent.core.errors import DomainError
 from abonent.core.middleware import JSON_NUL
@@ -48,13 +57,15 @@ from abonent.core.models import ApiToken, hash_token
 from abonent.core.roles import Role
 
 PATH = "/api/v1/telephony/events"
+log = logging.getLogger(__name__)
 POOL_SIZE = 4  # connections per server process; the lane's statements take about 1 ms
+POOL_WAIT_SECONDS = 5.0  # then the request goes on to the operation
 
 # libpq's connection parameters among those Django builds for its own connections.
 _LIBPQ_KEYS = {
     "dbname", "user", "password", "host", "port", "options", "sslmode", "sslrootcert",
     "sslcert", "sslkey", "sslpassword", "application_name", "connect_timeout", "service",
-    "passfile", "target_session_attrs", "client_encoding",
+    "passfile", "target_session_attrs", "client_encoding", "prepare_threshold",
 }  # fmt: skip
 
 
@@ -91,6 +102,11 @@ def _sql(lazily: bool) -> str:
     )
 
 
+# A replay's call as it is now: the statement above read it with the snapshot it started
+# with, which may predate the commit of the request that stored the event first.
+_CALL_NOW = f"SELECT {', '.join(ingest.STATE_COLUMNS)} FROM calls_call WHERE call_id = %s"  # noqa: S608
+
+
 class _Pool:
     """A few connections of this process, opened on first use in the running loop."""
 
@@ -109,7 +125,9 @@ class _Pool:
                 kwargs={**kwargs, "autocommit": True},
                 min_size=1,
                 max_size=POOL_SIZE,
+                timeout=POOL_WAIT_SECONDS,
                 configure=_configure,
+                check=AsyncConnectionPool.check_connection,
                 open=False,
             )
             self.loop = loop
@@ -123,17 +141,53 @@ class _Pool:
 
 
 async def _configure(conn: Any) -> None:
+    """What Django's backend sets on its own connections (the zone, ``assume_role``)."""
     await conn.execute("SET TIME ZONE 'UTC'")
+    role = connections["default"].settings_dict["OPTIONS"].get("assume_role")
+    if role:
+        await conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role)))
 
 
 POOL = _Pool()
 
 
 def _header(scope: dict[str, Any], name: bytes) -> bytes | None:
-    for key, value in scope["headers"]:
-        if key == name:
-            return bytes(value)
-    return None
+    """The header's value; None when absent or sent more than once (Django would join the
+    copies, which the lane leaves to it)."""
+    values = [bytes(value) for key, value in scope["headers"] if key == name]
+    return values[0] if len(values) == 1 else None
+
+
+def _repeated(scope: dict[str, Any], name: bytes) -> bool:
+    return sum(1 for key, _value in scope["headers"] if key == name) > 1
+
+
+def _token(scope: dict[str, Any]) -> str | None:
+    """The bearer token as ninja's ``HttpBearer`` reads it (spaces kept)."""
+    raw = _header(scope, b"authorization")
+    if raw is None:
+        return None
+    try:
+        parts = raw.decode("latin-1").split(" ")
+    except UnicodeDecodeError:
+        return None
+    if parts[0].lower() != "bearer" or len(parts) < 2:
+        return None
+    return " ".join(parts[1:])
+
+
+def _host_allowed(scope: dict[str, Any]) -> bool:
+    """``HttpRequest.get_host``'s check, for a request without a forwarded host."""
+    if _header(scope, b"x-forwarded-host") is not None or _repeated(scope, b"x-forwarded-host"):
+        return False
+    host = _header(scope, b"host")
+    if host is None:
+        return False
+    domain, _port = split_domain_port(host.decode("latin-1"))
+    allowed = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]
+    return bool(domain) and validate_host(domain, allowed)
 
 
 def _fields(scope: dict[str, Any], body: bytes) -> dict[str, str] | None:
@@ -141,13 +195,20 @@ def _fields(scope: dict[str, Any], body: bytes) -> dict[str, str] | None:
     request to the API operation."""
     if len(body) > MAX_EVENT_BYTES or b"\x00" in body or JSON_NUL.search(body):
         return None
-    ctype = (_header(scope, b"content-type") or b"").split(b";")[0].strip().lower()
+    ctype, _sep, parameters = (_header(scope, b"content-type") or b"").partition(b";")
+    ctype = ctype.strip().lower()
+    charset = parameters.strip().lower().removeprefix(b"charset=").strip(b'"')
+    if parameters.strip() and charset not in (b"utf-8", b"utf8"):
+        return None  # another charset (or parameter): the operation decides
     try:
         if ctype == b"application/json" or (not ctype and body.lstrip().startswith(b"{")):
             data = json.loads(body)
             return scalars(data) if isinstance(data, dict) else None
         if ctype == b"application/x-www-form-urlencoded":
-            fields = dict(parse_qsl(body.decode(), keep_blank_values=True))
+            pairs = parse_qsl(body.decode(), keep_blank_values=True)
+            if len(pairs) > (settings.DATA_UPLOAD_MAX_NUMBER_FIELDS or len(pairs)):
+                return None
+            fields = dict(pairs)
             return None if any("\x00" in k or "\x00" in v for k, v in fields.items()) else fields
     except (ValueError, UnicodeDecodeError, DomainError):
         return None
@@ -182,8 +243,10 @@ def _security_headers() -> list[tuple[bytes, bytes]]:
 
 async def post_event(scope: dict[str, Any], body: bytes, send: Any) -> bool:
     """Answer the request and return True, or return False having sent nothing."""
-    auth = _header(scope, b"authorization") or b""
-    if not auth.startswith(b"Bearer ") or _header(scope, b"cookie") is not None:
+    token = _token(scope)
+    if token is None or scope.get("query_string") or not _host_allowed(scope):
+        return False
+    if _header(scope, b"cookie") is not None or _repeated(scope, b"cookie"):
         return False
     raw = _fields(scope, body)
     if raw is None:
@@ -191,10 +254,6 @@ async def post_event(scope: dict[str, Any], body: bytes, send: Any) -> bool:
     try:
         data = parse_event(raw)
     except DomainError:
-        return False
-    try:
-        token = auth[7:].strip().decode("ascii")
-    except UnicodeDecodeError:
         return False
     now = datetime.now(UTC)
     event, call = ingest.statement_params(data, actor_id=None, source=Source.API, now=now)
@@ -207,10 +266,18 @@ async def post_event(scope: dict[str, Any], body: bytes, send: Any) -> bool:
         *call,
         data.call_id,
     ]
-    pool = await POOL.get()
-    async with pool.connection() as conn:
-        cursor = await conn.execute(_sql(settings.ABONENT_PBX_ASYNC_COMMIT), params)
-        row = await cursor.fetchone()
+    try:
+        pool = await POOL.get()
+        async with pool.connection() as conn:
+            cursor = await conn.execute(_sql(settings.ABONENT_PBX_ASYNC_COMMIT), params)
+            row = await cursor.fetchone()
+            if row is not None and not row[0]:  # a replay: the call as it is now
+                cursor = await conn.execute(_CALL_NOW, [data.call_id])
+                now_row = await cursor.fetchone()
+                row = None if now_row is None else (False, *now_row)
+    except (psycopg.Error, OSError, TimeoutError) as error:  # PoolTimeout is a psycopg.Error
+        log.warning("PBX lane: %s; the request goes on to the operation", error)
+        return False
     if row is None:  # not the PBX's token (or no such call): the operation says why
         return False
     new, *values = row

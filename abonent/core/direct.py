@@ -64,6 +64,7 @@ class DirectApiMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not is_hot(request):
             return self.get_response(request)
+        request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware checks it (DisallowedHost: 400)
         language = translation.get_language_from_request(request)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

@@ -37,6 +37,7 @@ STARTED = {
 
 def scope(token: str, content_type: bytes = b"application/json", **extra: bytes) -> dict[str, Any]:
     headers = [(b"authorization", f"Bearer {token}".encode()), (b"content-type", content_type)]
+    extra.setdefault("host", b"testserver")
     headers += [(name.replace("_", "-").encode(), value) for name, value in extra.items()]
     return {"type": "http", "method": "POST", "path": URL, "headers": headers, "query_string": b""}
 
@@ -218,3 +219,42 @@ def test_the_statement_commits_asynchronously_only_when_asked(
         setting = cursor.fetchone()
         cursor.execute("COMMIT")
     assert setting == (expected,)
+
+
+def test_a_token_the_operation_would_refuse_is_left_to_it(pbx_token: str) -> None:
+    """Review: ninja's HttpBearer keeps spaces around the token; Django joins repeated
+    headers; a query string, a foreign host or another charset are the operation's too."""
+    body = json.dumps(STARTED).encode()
+    spaced = scope(pbx_token)
+    spaced["headers"] = [(b"authorization", f"Bearer  {pbx_token} ".encode())] + [
+        h for h in spaced["headers"] if h[0] != b"authorization"
+    ]
+    twice = scope(pbx_token)
+    twice["headers"] = [*twice["headers"], (b"authorization", f"Bearer {pbx_token}".encode())]
+    cases = {
+        "spaces around the token": spaced,
+        "two authorization headers": twice,
+        "a query string": {**scope(pbx_token), "query_string": b"x=%00"},
+        "a foreign host": scope(pbx_token, host=b"evil.example"),
+        "windows-1251": scope(
+            pbx_token, b"application/x-www-form-urlencoded; charset=windows-1251"
+        ),
+    }
+    from django.test import override_settings
+
+    with override_settings(ALLOWED_HOSTS=["abonent.example", "testserver"]):
+        for case, request in cases.items():
+            answered, sent = offer(request, body)
+            assert (answered, sent) == (False, []), case
+    assert not CallEvent.objects.exists()
+
+
+def test_a_replay_answers_the_call_as_it_is_now(pbx_token: str) -> None:
+    body = json.dumps(STARTED).encode()
+    assert offer(scope(pbx_token), body)[0]
+    ended = {**STARTED, "event": "call.ended", "at": "2026-03-17T10:01:00+05:00"}
+    assert offer(scope(pbx_token), json.dumps(ended).encode())[0]
+    answered, sent = offer(scope(pbx_token), body)
+    status, _headers, state = answer(sent)
+    assert answered and status == 200
+    assert state["ended_at"] == "2026-03-17T05:01:00Z" and state["duplicate"] is True

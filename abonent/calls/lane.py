@@ -127,7 +127,6 @@ class _Pool:
                 max_size=POOL_SIZE,
                 timeout=POOL_WAIT_SECONDS,
                 configure=_configure,
-                check=AsyncConnectionPool.check_connection,
                 open=False,
             )
             self.loop = loop

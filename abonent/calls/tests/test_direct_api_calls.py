@@ -4,28 +4,15 @@ characters, with the same refusals; other requests take the whole chain."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from django.test import Client, RequestFactory
 
-from abonent.calls.demo import load_calls_demo
 from abonent.core import direct
 
 pytestmark = pytest.mark.django_db
 
 EVENTS = "/api/v1/telephony/events"
 BAD_EVENT = {"event": "call.nothing", "call_id": "D-1", "at": "2026-03-17T10:00:00+05:00"}
-
-
-@pytest.fixture
-def calls_demo(demo: None) -> None:
-    load_calls_demo()
-
-
-@pytest.fixture
-def pbx_token(calls_demo: None, token_for: Callable[[str], str]) -> str:
-    return token_for("oktell")
 
 
 def post(client: Client, token: str, language: str, **extra: str) -> tuple[int, dict[str, str]]:

@@ -6,9 +6,9 @@ its requests 1, 2, 3... within a session, and a retried number gets the answer s
 (without ``seq`` every request is a new step). The session row is locked for the step, so
 two deliveries of one request cannot both advance it.
 
-A handful of statements per step: the locked session (and its creation on the first step),
-the step's insert, the session's update; the tree and the schedules come from per-process
-snapshots. The reading flow adds the cabinet's own few.
+A handful of statements per step: the locked session (on PostgreSQL the first step creates
+or locks it in one statement), the step's insert, the session's update; the tree and the
+schedules come from per-process snapshots. The reading flow adds the cabinet's own few.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from abonent.calls.ivr.models import IvrSession, IvrStep
 from abonent.calls.ivr.replies import Reply
 from abonent.calls.ivr.tree import get_tree
 from abonent.core.errors import DomainError, InvalidInput
-from abonent.core.lib.fast_insert import insert
+from abonent.core.lib.fast_insert import insert, insert_or_lock
 
 
 def now() -> datetime:
@@ -45,6 +45,10 @@ def _open_session(session_id: str, caller: str, *, may_start: bool, at: datetime
     """The session, locked; created by its first step (``get_or_create`` looks for it
     first, locked, so a retried first step finds the session its first delivery made)."""
     if may_start:
+        new = IvrSession(session_id=session_id, caller=caller, started_at=at)
+        stored = insert_or_lock(new, "session_id")  # PostgreSQL: one statement
+        if stored is not None:
+            return stored
         found, _made = IvrSession.objects.select_for_update().get_or_create(
             session_id=session_id, defaults={"caller": caller, "started_at": at}
         )

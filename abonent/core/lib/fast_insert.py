@@ -62,3 +62,53 @@ def insert[M: models.Model](obj: M) -> M:
     obj.pk = row[0]
     obj._state.adding, obj._state.db = False, connection.alias
     return obj
+
+
+@functools.cache
+def _insert_or_lock(model: type[models.Model], key: str) -> tuple[str, list[Any], list[Any]]:
+    sql, fields = _statement(model)
+    everything: list[Any] = list(model._meta.concrete_fields)
+    quote = connection.ops.quote_name
+    unique: Any = model._meta.get_field(key)
+    column = quote(unique.column)
+    returning = ", ".join(quote(f.column) for f in everything)
+    pk: Any = model._meta.pk
+    pk_column = quote(pk.column)
+    # A no-op update of the key: PostgreSQL locks the row it conflicts with and returns it.
+    sql = sql.replace(
+        f"RETURNING {pk_column}",
+        f"ON CONFLICT ({column}) DO UPDATE SET {column} = EXCLUDED.{column} RETURNING {returning}",
+    )
+    return sql, fields, everything
+
+
+def insert_or_lock[M: models.Model](obj: M, key: str) -> M | None:
+    """On PostgreSQL, in one statement: insert ``obj``, or — when a row with the same
+    ``key`` (a unique field) is there — lock that row; either way return the row as stored,
+    locked until the transaction ends. What ``select_for_update().get_or_create(key=...)``
+    does in one statement instead of four (select, savepoint, insert, release). None where
+    this does not apply (another database, a model ``insert`` leaves to ``save()``): the
+    caller then does it the ORM's way."""
+    model = type(obj)
+    if (
+        connection.vendor != "postgresql"
+        or not _plain(model)
+        or pre_save.has_listeners(model)
+        or post_save.has_listeners(model)
+    ):
+        return None
+    obj._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
+    sql, fields, everything = _insert_or_lock(model, key)
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    assert row is not None
+    loaded = []
+    for field, value in zip(everything, row, strict=True):
+        column: Any = field.cached_col
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        for convert in converters:
+            value = convert(value, column, connection)
+        loaded.append(value)
+    return model.from_db(connection.alias, [f.attname for f in everything], loaded)

@@ -71,3 +71,47 @@ def test_an_unsaved_related_object_is_refused_as_save_refuses_it() -> None:
     with pytest.raises(ValueError, match="unsaved related object"):
         insert(AuditEntry(actor=ghost, action="a", object_type="t", object_id="1"))
     assert not AuditEntry.objects.filter(action="a").exists()
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql", reason="PostgreSQL only"
+)
+def test_insert_or_lock_inserts_once_then_returns_the_stored_row(
+    django_assert_num_queries: Any,
+) -> None:
+    """The IVR's first step: one statement creates the session, or finds (and locks) the one
+    a first delivery of the same step made, as it was stored, JSON and times included."""
+    from datetime import UTC, datetime
+
+    from abonent.calls.ivr.models import IvrSession
+    from abonent.core.lib.fast_insert import insert_or_lock
+
+    at = datetime(2026, 3, 17, 5, 0, tzinfo=UTC)
+    with django_assert_num_queries(1):
+        first = insert_or_lock(
+            IvrSession(session_id="S-1", caller="+77011234567", started_at=at), "session_id"
+        )
+    assert first is not None and first.pk is not None and not first._state.adding
+    IvrSession.objects.filter(pk=first.pk).update(state={"reading": {"meter": "Ә-1"}}, last_seq=3)
+    later = datetime(2026, 3, 17, 6, 0, tzinfo=UTC)
+    with django_assert_num_queries(1):
+        again = insert_or_lock(
+            IvrSession(session_id="S-1", caller="other", started_at=later), "session_id"
+        )
+    assert again is not None and again.pk == first.pk
+    assert (again.caller, again.started_at, again.last_seq) == ("+77011234567", at, 3)
+    assert again.state == {"reading": {"meter": "Ә-1"}}
+    assert IvrSession.objects.count() == 1
+
+
+def test_insert_or_lock_leaves_other_databases_to_the_orm() -> None:
+    from django.db import connection
+
+    from abonent.calls.ivr.models import IvrSession
+    from abonent.core.lib.fast_insert import insert_or_lock
+
+    made = insert_or_lock(IvrSession(session_id="S-2"), "session_id")
+    if connection.vendor == "postgresql":
+        assert made is not None and made.session_id == "S-2"
+    else:
+        assert made is None and not IvrSession.objects.exists()

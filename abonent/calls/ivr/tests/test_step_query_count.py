@@ -41,3 +41,16 @@ def test_reading_steps_are_capped(
         pbx.step("103")
     with django_assert_max_num_queries(READING_STEP):
         assert pbx.step("1").status == 200
+
+
+def test_a_first_step_is_capped_too(pbx: FakePbx, django_assert_max_num_queries: Any) -> None:
+    """On PostgreSQL the first step creates (or, for a retry, locks) its session in one
+    statement; elsewhere ``get_or_create`` takes a look, a savepoint and an insert."""
+    from django.db import connection
+
+    pbx.dial()
+    pbx.press("1")  # warms the snapshots and the token's last use
+    pbx.session = f"{pbx.session}-2"
+    pbx.seq = 0
+    with django_assert_max_num_queries(MENU_STEP if connection.vendor == "postgresql" else 9):
+        assert pbx.dial().status == 200

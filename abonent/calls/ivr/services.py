@@ -26,7 +26,7 @@ from abonent.calls.ivr.models import IvrSession, IvrStep
 from abonent.calls.ivr.replies import Reply
 from abonent.calls.ivr.tree import get_tree
 from abonent.core.errors import DomainError, InvalidInput
-from abonent.core.lib.fast_insert import insert, insert_or_lock
+from abonent.core.lib.fast_insert import insert, insert_or_lock, lock, update
 
 
 def now() -> datetime:
@@ -53,8 +53,10 @@ def _open_session(session_id: str, caller: str, *, may_start: bool, at: datetime
             session_id=session_id, defaults={"caller": caller, "started_at": at}
         )
         return found
-    locked = IvrSession.objects.select_for_update().filter(session_id=session_id).order_by()
-    session = next(iter(locked[:1]), None)
+    written_out, session = lock(IvrSession, "session_id", session_id)  # PostgreSQL
+    if not written_out:
+        locked = IvrSession.objects.select_for_update().filter(session_id=session_id).order_by()
+        session = next(iter(locked[:1]), None)
     if session is None:
         raise InvalidInput(
             _("This session has not started here: send its first step."), code="unknown_session"
@@ -125,7 +127,7 @@ def take_step(
             response=body,
         )
     )
-    session.save()
+    update(session)
     return StepAnswer(status=status, body=body, replay=False)
 
 

@@ -90,12 +90,7 @@ def insert_or_lock[M: models.Model](obj: M, key: str) -> M | None:
     this does not apply (another database, a model ``insert`` leaves to ``save()``): the
     caller then does it the ORM's way."""
     model = type(obj)
-    if (
-        connection.vendor != "postgresql"
-        or not _plain(model)
-        or pre_save.has_listeners(model)
-        or post_save.has_listeners(model)
-    ):
+    if not _fast(model):
         return None
     obj._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
     sql, fields, everything = _insert_or_lock(model, key)
@@ -104,11 +99,78 @@ def insert_or_lock[M: models.Model](obj: M, key: str) -> M | None:
         cursor.execute(sql, values)
         row = cursor.fetchone()
     assert row is not None
-    loaded = []
-    for field, value in zip(everything, row, strict=True):
+    return _loaded(model, everything, row)
+
+
+def _loaded[M: models.Model](model: type[M], fields: list[Any], row: Any) -> M:
+    """A model instance from a row of ``fields``' columns, through the fields' and the
+    backend's converters as the ORM applies them (JSON, times)."""
+    values = []
+    for field, value in zip(fields, row, strict=True):
         column: Any = field.cached_col
         converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         for convert in converters:
             value = convert(value, column, connection)
-        loaded.append(value)
-    return model.from_db(connection.alias, [f.attname for f in everything], loaded)
+        values.append(value)
+    return model.from_db(connection.alias, [f.attname for f in fields], values)
+
+
+def _fast(model: type[models.Model]) -> bool:
+    return (
+        connection.vendor == "postgresql"
+        and _plain(model)
+        and not pre_save.has_listeners(model)
+        and not post_save.has_listeners(model)
+    )
+
+
+@functools.cache
+def _lock_statement(model: type[models.Model], key: str) -> tuple[str, list[Any]]:
+    everything: list[Any] = list(model._meta.concrete_fields)
+    quote = connection.ops.quote_name
+    unique: Any = model._meta.get_field(key)
+    columns = ", ".join(quote(f.column) for f in everything)
+    table = quote(model._meta.db_table)
+    sql = f"SELECT {columns} FROM {table} WHERE {quote(unique.column)} = %s FOR UPDATE"  # noqa: S608
+    return sql, everything
+
+
+def lock[M: models.Model](model: type[M], key: str, value: Any) -> tuple[bool, M | None]:
+    """On PostgreSQL: the row whose ``key`` (a unique field) is ``value``, locked until the
+    transaction ends — ``(True, row or None)``. ``(False, None)`` where this does not apply;
+    the caller then asks the ORM (``select_for_update``)."""
+    if not _fast(model):
+        return False, None
+    sql, everything = _lock_statement(model, key)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value])
+        row = cursor.fetchone()
+    return True, None if row is None else _loaded(model, everything, row)
+
+
+@functools.cache
+def _update_statement(model: type[models.Model]) -> tuple[str, list[Any], Any]:
+    pk: Any = model._meta.pk
+    fields: list[Any] = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    table = quote(model._meta.db_table)
+    sql = f"UPDATE {table} SET {assignments} WHERE {quote(pk.column)} = %s"  # noqa: S608
+    return sql, fields, pk
+
+
+def update(obj: models.Model) -> None:
+    """Store every field of ``obj`` (a saved row), as ``save()`` does, in one statement
+    written once per model; ``save()`` itself where this does not apply."""
+    model = type(obj)
+    if not _fast(model) or obj._state.adding or obj.pk is None:
+        obj.save()
+        return
+    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+    sql, fields, pk = _update_statement(model)
+    values = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, pk.get_db_prep_value(obj.pk, connection)])
+        if cursor.rowcount != 1:
+            gone: Any = getattr(model, "DoesNotExist")  # noqa: B009 — every model has one
+            raise gone(f"{model._meta.label} {obj.pk} is gone")

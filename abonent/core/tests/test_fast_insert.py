@@ -115,3 +115,39 @@ def test_insert_or_lock_leaves_other_databases_to_the_orm() -> None:
         assert made is not None and made.session_id == "S-2"
     else:
         assert made is None and not IvrSession.objects.exists()
+
+
+def test_lock_and_update_read_and_store_what_the_orm_would(
+    django_assert_num_queries: Any,
+) -> None:
+    """The IVR's later steps: the session locked by its PBX id and stored back, one
+    written-out statement each on PostgreSQL, the ORM's way elsewhere."""
+    from datetime import UTC, datetime
+
+    from django.db import connection, transaction
+
+    from abonent.calls.ivr.models import IvrSession
+    from abonent.core.lib.fast_insert import lock, update
+
+    at = datetime(2026, 3, 17, 5, 0, tzinfo=UTC)
+    IvrSession.objects.create(session_id="S-3", caller="+77011234567", started_at=at)
+    postgres = connection.vendor == "postgresql"
+    with transaction.atomic():
+        with django_assert_num_queries(1 if postgres else 0):
+            written_out, session = lock(IvrSession, "session_id", "S-3")
+        assert written_out is postgres
+        if not postgres:
+            session = IvrSession.objects.select_for_update().get(session_id="S-3")
+        assert session is not None and session.started_at == at
+        session.state = {"reading": {"meter": "Ә-1"}}
+        session.last_seq, session.language = 2, "kk"
+        with django_assert_num_queries(1):
+            update(session)
+        assert lock(IvrSession, "session_id", "nobody") == (postgres, None)
+    stored = IvrSession.objects.get(session_id="S-3")
+    assert (stored.state, stored.last_seq, stored.language, stored.caller) == (
+        {"reading": {"meter": "Ә-1"}},
+        2,
+        "kk",
+        "+77011234567",
+    )

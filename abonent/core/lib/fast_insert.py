@@ -99,10 +99,10 @@ def insert_or_lock[M: models.Model](obj: M, key: str) -> M | None:
         cursor.execute(sql, values)
         row = cursor.fetchone()
     assert row is not None
-    return _loaded(model, everything, row)
+    return loaded(model, everything, row)
 
 
-def _loaded[M: models.Model](model: type[M], fields: list[Any], row: Any) -> M:
+def loaded[M: models.Model](model: type[M], fields: list[Any], row: Any) -> M:
     """A model instance from a row of ``fields``' columns, through the fields' and the
     backend's converters as the ORM applies them (JSON, times)."""
     values = []
@@ -145,7 +145,7 @@ def lock[M: models.Model](model: type[M], key: str, value: Any) -> tuple[bool, M
     with connection.cursor() as cursor:
         cursor.execute(sql, [value])
         row = cursor.fetchone()
-    return True, None if row is None else _loaded(model, everything, row)
+    return True, None if row is None else loaded(model, everything, row)
 
 
 @functools.cache

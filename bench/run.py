@@ -484,7 +484,6 @@ def main() -> None:
                 READINGS_RATE,
                 token=env["BENCH_READINGS_TOKEN"],
             )
-        if selected(READINGS.name):
             load = os.getloadavg()
             print(f"  {cabinet.readings_summary(DB_URL)}; load average {load[0]:.2f} {load[1]:.2f}")
         if selected("register"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -115,14 +115,14 @@ def test_a_form_body_is_taken_as_oktell_sends_it(pbx_token: str) -> None:
 @pytest.fixture
 def refusals(
     pbx_token: str, token_for: Callable[[str], str]
-) -> Iterator[dict[str, tuple[dict[str, Any], bytes]]]:
+) -> dict[str, tuple[dict[str, Any], bytes]]:
     good = json.dumps(STARTED).encode()
     staff = token_for("cc_operator")
     admin = get_user_model().objects.create_superuser("root-lane", password="x")
     admin.groups.add(*get_user_model().objects.get(username="oktell").groups.all())
     revoked = token_for("oktell")
     ApiToken.objects.filter(key_hash=hash_token(revoked)).update(revoked_at=timezone.now())
-    yield {
+    return {
         "no such token": (scope("nonsense"), good),
         "a staff token": (scope(staff), good),
         "a superuser's token": (scope(token_for("root-lane")), good),

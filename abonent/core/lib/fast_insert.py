@@ -27,6 +27,16 @@ def _plain(model: type[models.Model]) -> bool:
     )
 
 
+def _fast(model: type[models.Model]) -> bool:
+    """Whether this module writes the row itself (else ``save()`` does)."""
+    return (
+        connection.vendor == "postgresql"
+        and _plain(model)
+        and not pre_save.has_listeners(model)
+        and not post_save.has_listeners(model)
+    )
+
+
 @functools.cache
 def _statement(model: type[models.Model]) -> tuple[str, list[Any]]:
     fields: list[Any] = [f for f in model._meta.concrete_fields if not f.primary_key]
@@ -43,12 +53,7 @@ def _statement(model: type[models.Model]) -> tuple[str, list[Any]]:
 def insert[M: models.Model](obj: M) -> M:
     """Insert ``obj`` (new, its primary key unset) and return it with its key."""
     model = type(obj)
-    if (
-        connection.vendor != "postgresql"
-        or not _plain(model)
-        or pre_save.has_listeners(model)
-        or post_save.has_listeners(model)
-    ):
+    if not _fast(model):
         obj.save(force_insert=True)
         return obj
     # As save() does: an unsaved related object is an error, not a silent NULL.
@@ -113,15 +118,6 @@ def loaded[M: models.Model](model: type[M], fields: list[Any], row: Any) -> M:
             value = convert(value, column, connection)
         values.append(value)
     return model.from_db(connection.alias, [f.attname for f in fields], values)
-
-
-def _fast(model: type[models.Model]) -> bool:
-    return (
-        connection.vendor == "postgresql"
-        and _plain(model)
-        and not pre_save.has_listeners(model)
-        and not post_save.has_listeners(model)
-    )
 
 
 @functools.cache

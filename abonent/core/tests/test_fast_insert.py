@@ -4,14 +4,17 @@ aside for models whose saves a signal listens to."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection, transaction
 from django.db.models.signals import post_save
 
-from abonent.core.lib.fast_insert import insert
+from abonent.calls.ivr.models import IvrSession
+from abonent.core.lib.fast_insert import insert, insert_or_lock, lock, update
 from abonent.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -73,18 +76,12 @@ def test_an_unsaved_related_object_is_refused_as_save_refuses_it() -> None:
     assert not AuditEntry.objects.filter(action="a").exists()
 
 
-@pytest.mark.skipif(
-    __import__("django.db").db.connection.vendor != "postgresql", reason="PostgreSQL only"
-)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 def test_insert_or_lock_inserts_once_then_returns_the_stored_row(
     django_assert_num_queries: Any,
 ) -> None:
     """The IVR's first step: one statement creates the session, or finds (and locks) the one
     a first delivery of the same step made, as it was stored, JSON and times included."""
-    from datetime import UTC, datetime
-
-    from abonent.calls.ivr.models import IvrSession
-    from abonent.core.lib.fast_insert import insert_or_lock
 
     at = datetime(2026, 3, 17, 5, 0, tzinfo=UTC)
     with django_assert_num_queries(1):
@@ -105,10 +102,6 @@ def test_insert_or_lock_inserts_once_then_returns_the_stored_row(
 
 
 def test_insert_or_lock_leaves_other_databases_to_the_orm() -> None:
-    from django.db import connection
-
-    from abonent.calls.ivr.models import IvrSession
-    from abonent.core.lib.fast_insert import insert_or_lock
 
     made = insert_or_lock(IvrSession(session_id="S-2"), "session_id")
     if connection.vendor == "postgresql":
@@ -122,12 +115,6 @@ def test_lock_and_update_read_and_store_what_the_orm_would(
 ) -> None:
     """The IVR's later steps: the session locked by its PBX id and stored back, one
     written-out statement each on PostgreSQL, the ORM's way elsewhere."""
-    from datetime import UTC, datetime
-
-    from django.db import connection, transaction
-
-    from abonent.calls.ivr.models import IvrSession
-    from abonent.core.lib.fast_insert import lock, update
 
     at = datetime(2026, 3, 17, 5, 0, tzinfo=UTC)
     IvrSession.objects.create(session_id="S-3", caller="+77011234567", started_at=at)

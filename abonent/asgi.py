@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from typing import IO, Any
@@ -44,6 +45,28 @@ sys.setswitchinterval(int(os.environ.get("ABONENT_SWITCH_INTERVAL_US", "1000")) 
 EXECUTOR = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="abonent-request")
 
 
+# The largest body a lane reads (the PBX's events and IVR steps are smaller).
+LANE_MAX_BYTES = 16 * 1024
+
+
+def _lane(scope: Any) -> Callable[[Any, bytes, Any], Awaitable[bool]] | None:
+    """The lane that may answer this request in the event loop (PostgreSQL only)."""
+    if scope["method"] != "POST":
+        return None
+    # After django.setup(): the lanes import models.
+    from abonent.calls import lane as events
+    from abonent.calls.ivr import lane as ivr
+    from abonent.core import lane
+
+    if scope["path"] == events.PATH:
+        handler = events.post_event
+    elif scope["path"] == ivr.PATH:
+        handler = ivr.post_step
+    else:
+        return None
+    return handler if lane.enabled() else None
+
+
 class AbonentASGIHandler(ASGIHandler):
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         # No per-request ThreadSensitiveContext: it starts new threads for every request
@@ -60,12 +83,12 @@ class AbonentASGIHandler(ASGIHandler):
             body_file = await self.read_body(receive)
         except RequestAborted:
             return
-        from abonent.calls import lane  # after django.setup(): it imports models
-
-        if scope["method"] == "POST" and scope["path"] == lane.PATH and lane.enabled():
-            # The PBX's events: answered in the loop when the lane can (calls/lane.py).
-            # At most one byte over the lane's limit: a longer body is the operation's (413).
-            if await lane.post_event(scope, body_file.read(lane.MAX_EVENT_BYTES + 1), send):
+        lane = _lane(scope)
+        if lane is not None:
+            # The PBX's events and IVR steps: answered in the loop when the lane can
+            # (core/lane.py). At most one byte over the lane's limit: a longer body is the
+            # operation's (413).
+            if await lane(scope, body_file.read(LANE_MAX_BYTES + 1), send):
                 body_file.close()
                 return
             body_file.seek(0)

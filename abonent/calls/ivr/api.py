@@ -90,7 +90,11 @@ def _fields(request: HttpRequest) -> dict[str, Any]:
             raise InvalidInput(_("The body is not valid JSON."), code="bad_json") from None
         if not isinstance(raw, dict):
             raise InvalidInput(_("The body must be a JSON object."), code="bad_json")
-    # A form's empty field means "not given"; a number typed as text is still a number.
+    return form_fields(raw)
+
+
+def form_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    """A form's empty field means "not given"; a number typed as text is still a number."""
     return {k: v for k, v in raw.items() if not (k in ("seq", "hangup") and v in ("", None))}
 
 

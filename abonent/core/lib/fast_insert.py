@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models.signals import post_save, pre_save
 
 
@@ -50,16 +50,35 @@ def _statement(model: type[models.Model]) -> tuple[str, list[Any]]:
     return sql, fields
 
 
+def applies(model: type[models.Model]) -> bool:
+    """Whether this module writes ``model``'s rows itself (else ``save()`` does), for a
+    caller that runs the statements below on a connection of its own."""
+    return _fast(model)
+
+
+def value_fields(model: type[models.Model]) -> list[Any]:
+    """The fields whose values ``insert_statement`` and ``update_statement`` bind, in
+    order (every concrete field but the key; the update binds the key last)."""
+    return _statement(model)[1]
+
+
+def insert_statement(obj: models.Model) -> tuple[str, list[Any]]:
+    """The INSERT ... RETURNING key that ``insert`` runs for ``obj``, with its values
+    (where ``applies``)."""
+    # As save() does: an unsaved related object is an error, not a silent NULL.
+    obj._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
+    sql, fields = _statement(type(obj))
+    db = _db()
+    return sql, [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
+
+
 def insert[M: models.Model](obj: M) -> M:
     """Insert ``obj`` (new, its primary key unset) and return it with its key."""
     model = type(obj)
     if not _fast(model):
         obj.save(force_insert=True)
         return obj
-    # As save() does: an unsaved related object is an error, not a silent NULL.
-    obj._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
-    sql, fields = _statement(model)
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    sql, values = insert_statement(obj)
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = cursor.fetchone()
@@ -70,8 +89,10 @@ def insert[M: models.Model](obj: M) -> M:
 
 
 @functools.cache
-def _insert_or_lock(model: type[models.Model], key: str) -> tuple[str, list[Any], list[Any]]:
-    sql, fields = _statement(model)
+def insert_or_lock_statement(model: type[models.Model], key: str) -> tuple[str, list[Any]]:
+    """``insert_or_lock``'s statement (the values are ``insert_statement``'s) and the fields
+    of the row it returns."""
+    sql, _fields = _statement(model)
     everything: list[Any] = list(model._meta.concrete_fields)
     quote = connection.ops.quote_name
     unique: Any = model._meta.get_field(key)
@@ -84,7 +105,7 @@ def _insert_or_lock(model: type[models.Model], key: str) -> tuple[str, list[Any]
         f"RETURNING {pk_column}",
         f"ON CONFLICT ({column}) DO UPDATE SET {column} = EXCLUDED.{column} RETURNING {returning}",
     )
-    return sql, fields, everything
+    return sql, everything
 
 
 def insert_or_lock[M: models.Model](obj: M, key: str) -> M | None:
@@ -97,9 +118,8 @@ def insert_or_lock[M: models.Model](obj: M, key: str) -> M | None:
     model = type(obj)
     if not _fast(model):
         return None
-    obj._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
-    sql, fields, everything = _insert_or_lock(model, key)
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    sql, everything = insert_or_lock_statement(model, key)
+    _insert, values = insert_statement(obj)
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         row = cursor.fetchone()
@@ -110,18 +130,38 @@ def insert_or_lock[M: models.Model](obj: M, key: str) -> M | None:
 def loaded[M: models.Model](model: type[M], fields: list[Any], row: Any) -> M:
     """A model instance from a row of ``fields``' columns, through the fields' and the
     backend's converters as the ORM applies them (JSON, times)."""
-    values = []
-    for field, value in zip(fields, row, strict=True):
-        column: Any = field.cached_col
-        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+    db = _db()
+    values = list(row)
+    for n, column, converters in _converters(db.vendor, tuple(fields)):
+        value = values[n]
         for convert in converters:
-            value = convert(value, column, connection)
-        values.append(value)
-    return model.from_db(connection.alias, [f.attname for f in fields], values)
+            value = convert(value, column, db)
+        values[n] = value
+    return model.from_db(db.alias, [f.attname for f in fields], values)
+
+
+def _db() -> Any:
+    """The default database's connection object: ``django.db.connection`` is a proxy that
+    looks it up again on every attribute (in the event loop, a context-local lookup)."""
+    return connections[DEFAULT_DB_ALIAS]
 
 
 @functools.cache
-def _lock_statement(model: type[models.Model], key: str) -> tuple[str, list[Any]]:
+def _converters(vendor: str, fields: tuple[Any, ...]) -> list[tuple[int, Any, list[Any]]]:
+    """The converters of each column that has any (they depend on the backend only)."""
+    db = _db()
+    found = []
+    for n, field in enumerate(fields):
+        column: Any = field.cached_col
+        converters = db.ops.get_db_converters(column) + column.get_db_converters(db)
+        if converters:
+            found.append((n, column, converters))
+    return found
+
+
+@functools.cache
+def lock_statement(model: type[models.Model], key: str) -> tuple[str, list[Any]]:
+    """``lock``'s statement (one value: the key's) and the fields of the row it returns."""
     everything: list[Any] = list(model._meta.concrete_fields)
     quote = connection.ops.quote_name
     unique: Any = model._meta.get_field(key)
@@ -137,7 +177,7 @@ def lock[M: models.Model](model: type[M], key: str, value: Any) -> tuple[bool, M
     the caller then asks the ORM (``select_for_update``)."""
     if not _fast(model):
         return False, None
-    sql, everything = _lock_statement(model, key)
+    sql, everything = lock_statement(model, key)
     with connection.cursor() as cursor:
         cursor.execute(sql, [value])
         row = cursor.fetchone()
@@ -155,6 +195,15 @@ def _update_statement(model: type[models.Model]) -> tuple[str, list[Any], Any]:
     return sql, fields, pk
 
 
+def update_statement(obj: models.Model) -> tuple[str, list[Any]]:
+    """The UPDATE that ``update`` runs for ``obj``, with its values (where ``applies``)."""
+    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+    sql, fields, pk = _update_statement(type(obj))
+    db = _db()
+    values = [f.get_db_prep_save(f.pre_save(obj, False), db) for f in fields]
+    return sql, [*values, pk.get_db_prep_value(obj.pk, db)]
+
+
 def update(obj: models.Model) -> None:
     """Store every field of ``obj`` (a saved row), as ``save()`` does, in one statement
     written once per model; ``save()`` itself where this does not apply."""
@@ -162,11 +211,9 @@ def update(obj: models.Model) -> None:
     if not _fast(model) or obj._state.adding or obj.pk is None:
         obj.save()
         return
-    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
-    sql, fields, pk = _update_statement(model)
-    values = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
+    sql, values = update_statement(obj)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, pk.get_db_prep_value(obj.pk, connection)])
+        cursor.execute(sql, values)
         if cursor.rowcount != 1:
             gone: Any = getattr(model, "DoesNotExist")  # noqa: B009 — every model has one
             raise gone(f"{model._meta.label} {obj.pk} is gone")

@@ -1,0 +1,246 @@
+"""Lanes: the PBX's busiest machine calls answered in the server's event loop (#6 speed).
+
+On PostgreSQL the ASGI entry point (``abonent/asgi.py``) offers a request on a lane's path
+to the lane first: the PBX's events (``calls/lane.py``) and its IVR steps
+(``calls/ivr/lane.py``). A lane answers only a request it can answer exactly as the API
+operation would, and only with what the operation would answer; anything else goes on to
+Django and the operation, having been sent nothing. So a lane can only be faster, never
+different. This module is what the lanes share:
+
+- the requests a lane may take at all (``eligible``): one bearer token (read as ninja's
+  ``HttpBearer`` reads it), no cookie, no query string, a host that ``ALLOWED_HOSTS``
+  admits;
+- the body as the operations read it (``body_fields``): JSON or a form, in UTF-8, within a
+  size, without NUL characters;
+- the token check as one common table expression (``token_cte``): active token, active user,
+  an integration (the role and no superuser, ``calls.access.is_integration``), its last use
+  touched at most once a minute as ``TokenAuth`` does;
+- a small pool of asynchronous psycopg connections per process (``POOL``), configured as
+  Django configures its own (time zone, role, the same type adapters), with server-side
+  prepared statements: a lane's few statements are the same every time;
+- the answer (``respond``) with the headers the operation sends on these paths
+  (``core/direct.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qsl
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connections
+from django.http.request import split_domain_port, validate_host
+from django.utils.translation import trans_real
+from psycopg import sql
+
+from abonent.core.middleware import JSON_NUL
+from abonent.core.models import ApiToken, hash_token
+from abonent.core.roles import Role
+
+POOL_SIZE = 4  # connections per server process; a lane's statements take about 1 ms
+POOL_WAIT_SECONDS = 5.0  # then the request goes on to the operation
+PREPARE_AFTER = 2  # executions of a statement before psycopg prepares it on the server
+
+# libpq's connection parameters among those Django builds for its own connections, and
+# psycopg's adapters context (jsonb as text for JSONField, times in Django's zone).
+_CONNECT_KEYS = {
+    "dbname", "user", "password", "host", "port", "options", "sslmode", "sslrootcert",
+    "sslcert", "sslkey", "sslpassword", "application_name", "connect_timeout", "service",
+    "passfile", "target_session_attrs", "client_encoding", "context",
+}  # fmt: skip
+
+
+def enabled() -> bool:
+    return connections["default"].vendor == "postgresql" and settings.ABONENT_PBX_LANE
+
+
+class _Pool:
+    """A few connections of this process, opened on first use in the running loop."""
+
+    def __init__(self) -> None:
+        self.pool: Any = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def get(self) -> Any:
+        from psycopg_pool import AsyncConnectionPool
+
+        loop = asyncio.get_running_loop()
+        if self.pool is None or self.loop is not loop:
+            database = connections["default"]
+            params = database.get_connection_params()
+            kwargs = {k: v for k, v in params.items() if k in _CONNECT_KEYS}
+            # Django leaves prepared statements off unless its OPTIONS ask (for poolers in
+            # transaction mode); the lane follows an explicit setting, else prepares.
+            options = database.settings_dict["OPTIONS"]
+            kwargs["prepare_threshold"] = options.get("prepare_threshold", PREPARE_AFTER)
+            self.pool = AsyncConnectionPool(
+                kwargs={**kwargs, "autocommit": True},
+                min_size=1,
+                max_size=POOL_SIZE,
+                timeout=POOL_WAIT_SECONDS,
+                configure=_configure,
+                open=False,
+            )
+            self.loop = loop
+            await self.pool.open()
+        return self.pool
+
+    async def close(self) -> None:
+        if self.pool is not None:
+            pool, self.pool, self.loop = self.pool, None, None
+            await pool.close()
+
+
+async def _configure(conn: Any) -> None:
+    """What Django's backend sets on its own connections (the zone, ``assume_role``)."""
+    await conn.execute("SET TIME ZONE 'UTC'")
+    role = connections["default"].settings_dict["OPTIONS"].get("assume_role")
+    if role:
+        await conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role)))
+
+
+POOL = _Pool()
+
+
+def header(scope: dict[str, Any], name: bytes) -> bytes | None:
+    """The header's value; None when absent or sent more than once (Django would join the
+    copies, which a lane leaves to it)."""
+    values = [bytes(value) for key, value in scope["headers"] if key == name]
+    return values[0] if len(values) == 1 else None
+
+
+def _repeated(scope: dict[str, Any], name: bytes) -> bool:
+    return sum(1 for key, _value in scope["headers"] if key == name) > 1
+
+
+def _token(scope: dict[str, Any]) -> str | None:
+    """The bearer token as ninja's ``HttpBearer`` reads it (spaces kept)."""
+    raw = header(scope, b"authorization")
+    if raw is None:
+        return None
+    try:
+        parts = raw.decode("latin-1").split(" ")
+    except UnicodeDecodeError:
+        return None
+    if parts[0].lower() != "bearer" or len(parts) < 2:
+        return None
+    return " ".join(parts[1:])
+
+
+def _host_allowed(scope: dict[str, Any]) -> bool:
+    """``HttpRequest.get_host``'s check, for a request without a forwarded host."""
+    if header(scope, b"x-forwarded-host") is not None or _repeated(scope, b"x-forwarded-host"):
+        return False
+    host = header(scope, b"host")
+    if host is None:
+        return False
+    domain, _port = split_domain_port(host.decode("latin-1"))
+    allowed = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]
+    return bool(domain) and validate_host(domain, allowed)
+
+
+def eligible(scope: dict[str, Any]) -> str | None:
+    """The request's bearer token when a lane may take the request at all, else None."""
+    token = _token(scope)
+    if token is None or scope.get("query_string") or not _host_allowed(scope):
+        return None
+    if header(scope, b"cookie") is not None or _repeated(scope, b"cookie"):
+        return None
+    return token
+
+
+def body_fields(scope: dict[str, Any], body: bytes, max_bytes: int) -> dict[str, Any] | None:
+    """The body as the operations read it — a JSON object as it is, a form's fields (the
+    last of repeated ones) — or None where a lane leaves the request to the operation."""
+    if len(body) > max_bytes or b"\x00" in body or JSON_NUL.search(body):
+        return None
+    ctype, _sep, parameters = (header(scope, b"content-type") or b"").partition(b";")
+    ctype = ctype.strip().lower()
+    charset = parameters.strip().lower().removeprefix(b"charset=").strip(b'"')
+    if parameters.strip() and charset not in (b"utf-8", b"utf8"):
+        return None  # another charset (or parameter): the operation decides
+    try:
+        if ctype == b"application/json" or (not ctype and body.lstrip().startswith(b"{")):
+            data = json.loads(body)
+            return data if isinstance(data, dict) else None
+        if ctype == b"application/x-www-form-urlencoded":
+            pairs = parse_qsl(body.decode(), keep_blank_values=True)
+            if len(pairs) > (settings.DATA_UPLOAD_MAX_NUMBER_FIELDS or len(pairs)):
+                return None
+            fields = dict(pairs)
+            return None if any("\x00" in k or "\x00" in v for k, v in fields.items()) else fields
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return None
+
+
+@functools.cache
+def token_cte() -> str:
+    """``tok`` (the token's id and user, when the token may call the PBX's operations) and
+    ``touched`` (its last use, at most once a minute), for ``token_params``. Built from
+    the models' table names; every value is a bound parameter."""
+    user_model = get_user_model()
+    user = user_model._meta.db_table
+    groups = user_model.groups.through._meta.db_table
+    group = user_model.groups.field.related_model._meta.db_table
+    token = ApiToken._meta.db_table
+    return (
+        f"tok AS (SELECT t.id, t.user_id, t.last_used_at FROM {token} t "  # noqa: S608
+        f"JOIN {user} u ON u.id = t.user_id WHERE t.key_hash = %s AND t.revoked_at IS NULL "
+        f"AND u.is_active AND NOT u.is_superuser AND EXISTS (SELECT 1 FROM {groups} ug "
+        f"JOIN {group} g ON g.id = ug.group_id WHERE ug.user_id = u.id AND g.name = %s)), "
+        f"touched AS (UPDATE {token} SET last_used_at = %s FROM tok WHERE {token}.id = tok.id "
+        "AND (tok.last_used_at IS NULL OR tok.last_used_at < %s) RETURNING 1)"
+    )
+
+
+def token_params(token: str, now: datetime) -> list[Any]:
+    # Touch the token at most once a minute, as TokenAuth does.
+    return [hash_token(token), Role.INTEGRATION.value, now, now - timedelta(seconds=60)]
+
+
+@functools.lru_cache(maxsize=64)
+def _language(accept: str) -> str:
+    """What ``LocaleMiddleware`` would pick for this ``Accept-Language`` (no cookie here)."""
+    for code, _quality in trans_real.parse_accept_lang_header(accept):
+        if code == "*":
+            break
+        try:
+            return trans_real.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return trans_real.get_supported_language_variant(settings.LANGUAGE_CODE)
+
+
+@functools.cache
+def _security_headers() -> list[tuple[bytes, bytes]]:
+    headers = []
+    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+        headers.append((b"x-content-type-options", b"nosniff"))
+    if settings.SECURE_REFERRER_POLICY:
+        headers.append((b"referrer-policy", str(settings.SECURE_REFERRER_POLICY).encode()))
+    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+        coop = str(settings.SECURE_CROSS_ORIGIN_OPENER_POLICY).encode()
+        headers.append((b"cross-origin-opener-policy", coop))
+    return headers
+
+
+async def respond(scope: dict[str, Any], send: Any, status: int, answer: bytes) -> None:
+    """A JSON answer with the headers the operation's answer carries on a direct path."""
+    language = _language((header(scope, b"accept-language") or b"").decode("latin-1"))
+    headers = [
+        (b"content-type", b"application/json; charset=utf-8"),
+        (b"content-length", str(len(answer)).encode()),
+        (b"vary", b"Accept-Language"),
+        (b"content-language", language.encode()),
+        *_security_headers(),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": answer})

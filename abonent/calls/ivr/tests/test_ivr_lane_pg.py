@@ -331,3 +331,47 @@ def test_the_asgi_application_serves_a_step_from_the_lane_or_the_operation(
         (409, "seq_gap"),
     ]
     assert IvrStep.objects.count() == 4
+
+
+def test_a_step_taken_elsewhere_meanwhile_wins_and_the_lane_keeps_nothing(
+    lane_pbx: LanePbx, pbx_token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two deliveries of one step: while the lane computes its answer, the operation takes
+    the same step (another server process, say). The lane's write finds ``last_seq`` moved
+    on, stores nothing and leaves the step to the operation, which answers it as a retry."""
+    import threading
+
+    lane_pbx.dial()
+    taken = lane._taken
+    step = {"session": "LANE-1", "caller": lane_pbx.caller, "input": "1", "seq": 2}
+
+    def meanwhile(*args: Any) -> Any:
+        def deliver() -> None:
+            from django.db import connections
+
+            try:
+                resp = Client().post(
+                    URL,
+                    step,
+                    content_type="application/json",
+                    HTTP_AUTHORIZATION=f"Bearer {pbx_token}",
+                )
+                assert resp.status_code == 200
+            finally:
+                connections.close_all()
+
+        other = threading.Thread(target=deliver)
+        other.start()
+        other.join()
+        return taken(*args)
+
+    monkeypatch.setattr(lane, "_taken", meanwhile)
+    assert offer(scope(pbx_token), json.dumps(step).encode()) == (False, [])
+    session = IvrSession.objects.get(session_id="LANE-1")
+    assert session.last_seq == 2
+    assert list(IvrStep.objects.filter(session=session).values_list("seq", flat=True)) == [1, 2]
+    monkeypatch.setattr(lane, "_taken", taken)
+    retry = Client().post(
+        URL, step, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {pbx_token}"
+    )
+    assert retry.status_code == 200 and retry.json()["prompt_code"] == "main"

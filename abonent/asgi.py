@@ -45,7 +45,7 @@ sys.setswitchinterval(int(os.environ.get("ABONENT_SWITCH_INTERVAL_US", "1000")) 
 EXECUTOR = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="abonent-request")
 
 
-# The largest body a lane reads (the PBX's events and IVR steps are smaller).
+# The largest body a lane reads (the PBX's events, IVR steps and readings are smaller).
 LANE_MAX_BYTES = 16 * 1024
 
 
@@ -54,6 +54,7 @@ def _lane(scope: Any) -> Callable[[Any, bytes, Any], Awaitable[bool]] | None:
     if scope["method"] != "POST":
         return None
     # After django.setup(): the lanes import models.
+    from abonent.cabinet import lane as readings
     from abonent.calls import lane as events
     from abonent.calls.ivr import lane as ivr
     from abonent.core import lane
@@ -62,6 +63,8 @@ def _lane(scope: Any) -> Callable[[Any, bytes, Any], Awaitable[bool]] | None:
         handler = events.post_event
     elif scope["path"] == ivr.PATH:
         handler = ivr.post_step
+    elif scope["path"] == readings.PATH:
+        handler = readings.post_reading
     else:
         return None
     return handler if lane.enabled() else None
@@ -85,9 +88,9 @@ class AbonentASGIHandler(ASGIHandler):
             return
         lane = _lane(scope)
         if lane is not None:
-            # The PBX's events and IVR steps: answered in the loop when the lane can
-            # (core/lane.py). At most one byte over the lane's limit: a longer body is the
-            # operation's (413).
+            # The PBX's events and IVR steps, readings by token: answered in the loop
+            # when the lane can (core/lane.py). At most one byte over the lane's limit:
+            # a longer body is the operation's (413).
             if await lane(scope, body_file.read(LANE_MAX_BYTES + 1), send):
                 body_file.close()
                 return

@@ -95,23 +95,26 @@ def submit_reading(request: HttpRequest, payload: ReadingIn) -> Status[ReadingOu
         confirm=payload.confirm,
         actor=submitter.actor,
     )
-    reading, decimals = done.reading, done.decimals
-    return Status(
-        201,
-        ReadingOut(
-            id=reading.pk,
-            account=payload.account,
-            meter=payload.meter,
-            period=services.period_label(reading.period),
-            value=services.shown(reading.value, decimals) or "",
-            consumption=services.shown(reading.consumption, decimals),
-            rollover=reading.rollover,
-            status=reading.status,
-            flag_reason=reading.flag_reason,
-            source=reading.source,
-            submitted_at=reading.submitted_at,
-            replaced=done.replaced is not None,
-        ),
+    out = reading_out(payload, done.reading, done.decimals, replaced=done.replaced is not None)
+    return Status(201, out)
+
+
+def reading_out(
+    payload: ReadingIn, reading: Reading, decimals: int, *, replaced: bool
+) -> ReadingOut:
+    return ReadingOut(
+        id=reading.pk,
+        account=payload.account,
+        meter=payload.meter,
+        period=services.period_label(reading.period),
+        value=services.shown(reading.value, decimals) or "",
+        consumption=services.shown(reading.consumption, decimals),
+        rollover=reading.rollover,
+        status=reading.status,
+        flag_reason=reading.flag_reason,
+        source=reading.source,
+        submitted_at=reading.submitted_at,
+        replaced=replaced,
     )
 
 

@@ -153,7 +153,22 @@ def submit_reading(
     found, candidates = _meter_and_readings(account, meter, rules.add_months(today, 1))
     if found is None:
         raise _refusal(rules.Code.UNKNOWN_METER, {})
-    facts = meter_facts(found)
+    verdict, existing = judge(found, candidates, value, confirm=confirm, today=today)
+    return _store(found, verdict, existing, source=source, actor=actor)
+
+
+def judge(
+    meter: Meter,
+    candidates: list[Reading],
+    value: str | int | float | Decimal,
+    *,
+    confirm: bool,
+    today: date,
+) -> tuple[rules.Verdict, Reading | None]:
+    """The verdict on ``value`` for the locked ``meter`` given its latest readings (newest
+    first, up to next month), and the reading of the same period it replaces, if any.
+    Raises the refusal (InvalidInput) as ``submit_reading`` does. No queries."""
+    facts = meter_facts(meter)
     window, rule = company_window(), rules.OutsideRule(settings.ABONENT_READINGS_OUTSIDE_WINDOW)
     placed = rules.period_for(today, facts.window or window, rule)
     target = placed[0] if placed else today.replace(day=1)
@@ -176,7 +191,7 @@ def submit_reading(
     if verdict.outcome == rules.Outcome.NEEDS_CONFIRMATION:
         detail = {**verdict.detail, "consumption": shown(verdict.consumption, facts.decimals) or ""}
         raise _refusal(NEEDS_CONFIRMATION, detail)
-    return _store(found, verdict, existing, source=source, actor=actor)
+    return verdict, existing
 
 
 _METER_COLUMNS = [f.attname for f in Meter._meta.concrete_fields]
@@ -228,22 +243,9 @@ def _meter_and_readings(
 def _store(
     meter: Meter, verdict: rules.Verdict, existing: Reading | None, *, source: str, actor: Any
 ) -> Submitted:
-    assert verdict.value is not None and verdict.period is not None
     user = actor if isinstance(actor, AbstractBaseUser) else None
-    fields: dict[str, Any] = {
-        "value": verdict.value,
-        "consumption": verdict.consumption,
-        "rollover": verdict.rollover,
-        "status": verdict.status,
-        "flag_reason": verdict.flag,
-        "source": source,
-        "submitted_at": now(),
-        "submitted_by": user,
-        "reviewed_at": None,
-        "reviewed_by": None,
-        "review_note": "",
-    }
-    before = _snapshot(existing, meter.decimals) if existing is not None else None
+    fields = stored_fields(verdict, source=source, submitted_by=user)
+    before = audited_before(existing, meter)
     if existing is not None:
         for name, val in fields.items():
             setattr(existing, name, val)
@@ -251,18 +253,51 @@ def _store(
         existing.meter = meter
         reading = existing
     else:
+        assert verdict.period is not None
         reading = insert(Reading(meter=meter, period=verdict.period, **fields))
-    after = {**_snapshot(reading, meter.decimals), "period": verdict.period, "meter": meter.pk}
     audit.record(
         actor=user,
-        action="reading.replaced" if existing is not None else "reading.submitted",
+        action=audit_action(existing),
         obj=reading,
         before=before,
-        after=after,
+        after=audited_after(reading, meter),
         # A signed-in consumer is not a staff user: its principal names itself.
         note="" if user is not None else str(getattr(actor, "audit_label", "")),
     )
     return Submitted(reading=reading, replaced=existing, verdict=verdict)
+
+
+def stored_fields(
+    verdict: rules.Verdict, *, source: str, submitted_by: AbstractBaseUser | None
+) -> dict[str, Any]:
+    """What a submission stores on its reading, new or replaced (``submitted_by``: None for
+    a consumer or the system; the lanes set ``submitted_by_id`` themselves)."""
+    assert verdict.value is not None and verdict.period is not None
+    return {
+        "value": verdict.value,
+        "consumption": verdict.consumption,
+        "rollover": verdict.rollover,
+        "status": verdict.status,
+        "flag_reason": verdict.flag,
+        "source": source,
+        "submitted_at": now(),
+        "submitted_by": submitted_by,
+        "reviewed_at": None,
+        "reviewed_by": None,
+        "review_note": "",
+    }
+
+
+def audit_action(existing: Reading | None) -> str:
+    return "reading.replaced" if existing is not None else "reading.submitted"
+
+
+def audited_before(existing: Reading | None, meter: Meter) -> dict[str, Any] | None:
+    return _snapshot(existing, meter.decimals) if existing is not None else None
+
+
+def audited_after(reading: Reading, meter: Meter) -> dict[str, Any]:
+    return {**_snapshot(reading, meter.decimals), "period": reading.period, "meter": meter.pk}
 
 
 def period_label(period: date) -> str:

@@ -14,7 +14,7 @@ from abonent.core.lib.fast_insert import insert
 from abonent.core.models import AuditEntry
 
 
-def _jsonable(data: Mapping[str, Any] | None) -> Any:
+def jsonable(data: Mapping[str, Any] | None) -> Any:
     if data is None:
         return None
     return json.loads(json.dumps(dict(data), cls=DjangoJSONEncoder))
@@ -40,8 +40,8 @@ def record(
             action=action,
             object_type=obj._meta.label_lower,
             object_id=str(obj.pk),
-            before=_jsonable(before),
-            after=_jsonable(after),
+            before=jsonable(before),
+            after=jsonable(after),
             note=note,
         )
     )

@@ -182,20 +182,33 @@ def body_fields(scope: dict[str, Any], body: bytes, max_bytes: int) -> dict[str,
 
 
 @functools.cache
-def token_cte() -> str:
-    """``tok`` (the token's id and user, when the token may call the PBX's operations) and
-    ``touched`` (its last use, at most once a minute), for ``token_params``. Built from
-    the models' table names; every value is a bound parameter."""
+def token_cte(integration_only: bool = True) -> str:
+    """``tok`` — the token's id and user (and, when not ``integration_only``, the user's
+    name and roles: group names), when the token is active and its user active and not a
+    superuser, and (``integration_only``) an integration — and ``touched`` (its last use,
+    at most once a minute), for ``token_params``. Built from the models' table names;
+    every value is a bound parameter (the role's too, ignored when not
+    ``integration_only``)."""
     user_model = get_user_model()
     user = user_model._meta.db_table
+    username_field: Any = user_model._meta.get_field(user_model.USERNAME_FIELD)
+    username = username_field.column
     groups = user_model.groups.through._meta.db_table
     group = user_model.groups.field.related_model._meta.db_table
     token = ApiToken._meta.db_table
+    roles = (
+        f"SELECT g.name FROM {groups} ug JOIN {group} g ON g.id = ug.group_id "  # noqa: S608
+        "WHERE ug.user_id = u.id"
+    )
+    if integration_only:
+        role_check, columns = f"EXISTS ({roles} AND g.name = %s)", ""
+    else:
+        role_check = "%s::text IS NOT NULL"
+        columns = f", u.{username} AS username, ARRAY({roles}) AS roles"
     return (
-        f"tok AS (SELECT t.id, t.user_id, t.last_used_at FROM {token} t "  # noqa: S608
+        f"tok AS (SELECT t.id, t.user_id, t.last_used_at{columns} FROM {token} t "  # noqa: S608
         f"JOIN {user} u ON u.id = t.user_id WHERE t.key_hash = %s AND t.revoked_at IS NULL "
-        f"AND u.is_active AND NOT u.is_superuser AND EXISTS (SELECT 1 FROM {groups} ug "
-        f"JOIN {group} g ON g.id = ug.group_id WHERE ug.user_id = u.id AND g.name = %s)), "
+        f"AND u.is_active AND NOT u.is_superuser AND {role_check}), "
         f"touched AS (UPDATE {token} SET last_used_at = %s FROM tok WHERE {token}.id = tok.id "
         "AND (tok.last_used_at IS NULL OR tok.last_used_at < %s) RETURNING 1)"
     )

@@ -45,7 +45,7 @@ sys.setswitchinterval(int(os.environ.get("ABONENT_SWITCH_INTERVAL_US", "1000")) 
 EXECUTOR = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="abonent-request")
 
 
-# The largest body a lane reads (the PBX's events, IVR steps and readings are smaller).
+# The largest body a lane reads (the lanes' requests are smaller).
 LANE_MAX_BYTES = 16 * 1024
 
 
@@ -58,6 +58,7 @@ def _lane(scope: Any) -> Callable[[Any, bytes, Any], Awaitable[bool]] | None:
     from abonent.calls import lane as events
     from abonent.calls.ivr import lane as ivr
     from abonent.core import lane
+    from abonent.equeue import lane as queue
 
     if scope["path"] == events.PATH:
         handler = events.post_event
@@ -65,6 +66,8 @@ def _lane(scope: Any) -> Callable[[Any, bytes, Any], Awaitable[bool]] | None:
         handler = ivr.post_step
     elif scope["path"] == readings.PATH:
         handler = readings.post_reading
+    elif queue.window_of(scope["path"]) is not None:
+        handler = queue.post_call_next
     else:
         return None
     return handler if lane.enabled() else None
@@ -88,7 +91,7 @@ class AbonentASGIHandler(ASGIHandler):
             return
         lane = _lane(scope)
         if lane is not None:
-            # The PBX's events and IVR steps, readings by token: answered in the loop
+            # The PBX's events and IVR steps, readings and call-next by token: in the loop
             # when the lane can (core/lane.py). At most one byte over the lane's limit:
             # a longer body is the operation's (413).
             if await lane(scope, body_file.read(LANE_MAX_BYTES + 1), send):

@@ -18,6 +18,14 @@ def channel(office_id: int) -> str:
 def ticket_changed(ticket: Any, *, action: str, at: Any, window: Any = None) -> None:
     """Inside the service's transaction: publish the step once it commits. Ticket numbers
     and window numbers only — nothing about the consumer."""
+    name, payload = ticket_event(ticket, action=action, at=at, window=window)
+    transaction.on_commit(lambda: bus.publish(name, payload))
+
+
+def ticket_event(
+    ticket: Any, *, action: str, at: Any, window: Any = None
+) -> tuple[str, dict[str, Any]]:
+    """The channel and payload of a ticket's step."""
     payload = {
         "action": action,
         "ticket": ticket.pk,
@@ -27,8 +35,7 @@ def ticket_changed(ticket: Any, *, action: str, at: Any, window: Any = None) -> 
         "window": window.number if window is not None else None,
         "at": at.isoformat(),
     }
-    name = channel(ticket.office_id)
-    transaction.on_commit(lambda: bus.publish(name, payload))
+    return channel(ticket.office_id), payload
 
 
 def dispute_changed(dispute: Any, *, office_id: int, action: str, at: Any) -> None:

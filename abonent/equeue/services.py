@@ -504,9 +504,16 @@ def _claim_and_call_sql() -> tuple[list[Any], str]:
 
 def _claim_params(window: Window, at: datetime) -> list[Any]:
     """The values ``_claim_sql()`` binds, with the fairness rule's class order for now."""
-    day = timezone.localdate(at)
-    priority_class = 0 if _regular_first(window, day, at) else 1
-    params: list[Any] = [window.office_id, day, window.pk, window.pk, window.pk]
+    return claim_params(
+        window, at, regular_first=_regular_first(window, timezone.localdate(at), at)
+    )
+
+
+def claim_params(window: Window, at: datetime, *, regular_first: bool) -> list[Any]:
+    """The values ``_claim_sql()`` binds: the window's line today, regular consumers first
+    when the fairness rule says so (``_regular_first``), else priority consumers first."""
+    priority_class = 0 if regular_first else 1
+    params: list[Any] = [window.office_id, timezone.localdate(at), window.pk, window.pk, window.pk]
     return [*params, Priority.NONE, priority_class, 1 - priority_class]
 
 
@@ -539,11 +546,23 @@ _window_hours: Snapshot[int, tuple[Any, Any]] = Snapshot(
 )
 
 
+# Per window: open from ``since`` until the office or the window next closes, by these
+# hours and this calendar (the snapshots' objects) — so that every press need not work the
+# schedules out again.
+_open_until: dict[int, tuple[Any, Any, Any, datetime, datetime]] = {}
+
+
 def _check_open(window: Window, at: datetime) -> None:
     """Nobody is called to a closed office, nor to a window at its own (sliding) lunch break
     — not even by a superuser: the window itself is closed."""
     cal = get_calendar(around=timezone.localdate(at))
     office_hours, window_hours = _window_hours.get(window.pk)
+    held = _open_until.get(window.pk)
+    if held is not None:
+        held_office, held_window, held_cal, since, until = held
+        same = held_office is office_hours and held_window is window_hours and held_cal is cal
+        if same and since <= at < until:
+            return
     office = status_of(office_hours, at, cal)
     if not office.open_now:
         raise DomainError(
@@ -558,6 +577,9 @@ def _check_open(window: Window, at: datetime) -> None:
             code="window_on_break",
             extra={"next_open": own.next_open.isoformat() if own.next_open else None},
         )
+    if office.closes_at is not None and own.closes_at is not None:
+        until = min(office.closes_at, own.closes_at)
+        _open_until[window.pk] = (office_hours, window_hours, cal, at, until)
 
 
 @functools.cache

@@ -169,6 +169,17 @@ class LocalBus:
         return None
 
 
+def encode(channel: str, payload: dict[str, Any]) -> str | None:
+    """The message other processes receive; None (logged) when it is too large to send."""
+    message = json.dumps(
+        {"o": origin(), "c": channel, "p": payload}, separators=(",", ":"), default=str
+    )
+    if len(message.encode()) > MAX_MESSAGE_BYTES:
+        log.error("bus: event on %s too large for other processes, not sent", channel)
+        return None
+    return message
+
+
 class _RemoteBus(LocalBus, abc.ABC):
     """Shared part of the cross-process backends: message format, the lazily started
     listener task with reconnects, and delivery through the LocalHub."""
@@ -182,13 +193,9 @@ class _RemoteBus(LocalBus, abc.ABC):
     # -- publishing (any thread)
     def publish(self, channel: str, payload: dict[str, Any]) -> None:
         HUB.deliver(channel, payload)
-        message = json.dumps(
-            {"o": origin(), "c": channel, "p": payload}, separators=(",", ":"), default=str
-        )
-        if len(message.encode()) > MAX_MESSAGE_BYTES:
-            log.error("bus: event on %s too large for other processes, not sent", channel)
-            return
-        self.send(message)
+        message = encode(channel, payload)
+        if message is not None:
+            self.send(message)
 
     @abc.abstractmethod
     def send(self, message: str) -> None:
@@ -450,6 +457,23 @@ def publish(channel: str, payload: dict[str, Any]) -> None:
         get_bus().publish(channel, payload)
     except Exception:  # a live event must never break the business write that caused it
         log.exception("bus: publish on %s failed", channel)
+
+
+def notify_params(channel: str, payload: dict[str, Any]) -> list[str] | None:
+    """For a caller that writes in a PostgreSQL transaction of its own (a lane): with the
+    PostgreSQL bus, the parameters of ``pg_notify(%s, %s)`` that hand the event to the other
+    processes when — and only if — that transaction commits; the caller then delivers it in
+    this process with ``deliver_here`` after the commit. None with another bus (or an
+    event too large to send): the caller publishes after the commit as usual."""
+    if not isinstance(get_bus(), PostgresBus):
+        return None
+    message = encode(channel, payload)
+    return None if message is None else [BUS_CHANNEL, message]
+
+
+def deliver_here(channel: str, payload: dict[str, Any]) -> None:
+    """The event to this process's subscribers only (see ``notify_params``)."""
+    HUB.deliver(channel, payload)
 
 
 @asynccontextmanager

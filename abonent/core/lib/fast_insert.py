@@ -62,6 +62,12 @@ def value_fields(model: type[models.Model]) -> list[Any]:
     return _statement(model)[1]
 
 
+def insert_sql(model: type[models.Model]) -> str:
+    """The INSERT ... RETURNING key of ``insert_statement`` (its values in ``value_fields``
+    order)."""
+    return _statement(model)[0]
+
+
 def insert_statement(obj: models.Model) -> tuple[str, list[Any]]:
     """The INSERT ... RETURNING key that ``insert`` runs for ``obj``, with its values
     (where ``applies``)."""

@@ -1,0 +1,252 @@
+"""The call-next lane (equeue/lane.py, #5 speed, Q-4): on PostgreSQL an operator's press
+with a bearer token is answered in the event loop — the same ticket order, answer, audit
+row, step and live event as the API operation — and every press the lane cannot answer
+that way is left to the operation, with nothing sent or kept."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+import psycopg
+import pytest
+from django.db import connection
+from django.test import Client
+
+from abonent.core.lane import POOL
+from abonent.core.lib import bus
+from abonent.core.models import AuditEntry, Office, Service, Window
+from abonent.equeue import lane, services
+from abonent.equeue.models import Action, Ticket, TicketEvent
+from abonent.equeue.tests.conftest import ASTANA, Clock, window
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
+]
+
+
+def path(window_id: int) -> str:
+    return f"/api/v1/queue/windows/{window_id}/call-next"
+
+
+def scope(token: str, window_id: int, **extra: bytes) -> dict[str, Any]:
+    headers = [(b"authorization", f"Bearer {token}".encode())]
+    extra.setdefault("host", b"testserver")
+    headers += [(name.replace("_", "-").encode(), value) for name, value in extra.items()]
+    return {
+        "type": "http",
+        "method": "POST",
+        "path": path(window_id),
+        "headers": headers,
+        "query_string": b"",
+    }
+
+
+def offer(request: dict[str, Any], body: bytes = b"") -> tuple[bool, list[dict[str, Any]]]:
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def run() -> bool:
+        try:
+            return await lane.post_call_next(request, body, send)
+        finally:
+            await POOL.close()
+
+    return asyncio.run(run()), sent
+
+
+@pytest.fixture(autouse=True)
+def _pool_closed() -> Iterator[None]:
+    yield
+    asyncio.run(POOL.close())
+
+
+@pytest.fixture
+def warm(clock: Clock, sc1: Office) -> None:
+    """The schedules' snapshots loaded, as on a server that has been answering: the lane
+    leaves a press that would load them to the operation."""
+    for number in (1, 2):
+        services._check_open(window("sc1", number), clock())
+
+
+@pytest.fixture
+def operators(
+    make_operator: Callable[[str, str, int], Any], token_for: Callable[[str], str], warm: None
+) -> dict[int, str]:
+    """Tokens of operators seated at windows 1 and 2 of service centre 1."""
+    make_operator("op1", "sc1", 1)
+    make_operator("op2", "sc1", 2)
+    return {1: token_for("op1"), 2: token_for("op2")}
+
+
+def issue(n: int) -> None:
+    for _ in range(n):
+        services.issue_ticket(office_code="sc1", service_code="household", actor=None)
+
+
+def test_a_press_through_the_lane_is_the_operations_press(
+    client: Client, operators: dict[int, str], clock: Clock
+) -> None:
+    issue(2)
+    listener = psycopg.connect(
+        **{k: v for k, v in connection.get_connection_params().items() if k != "context"},
+        autocommit=True,
+    )
+    try:
+        listener.execute(f"LISTEN {bus.BUS_CHANNEL}")
+        calls_with(listener, client, operators, clock)
+    finally:
+        listener.close()
+
+
+def calls_with(
+    listener: psycopg.Connection[Any], client: Client, operators: dict[int, str], clock: Clock
+) -> None:
+    w1, w2 = window("sc1", 1), window("sc1", 2)
+    answered, sent = offer(scope(operators[1], w1.pk, accept_language=b"kk"))
+    assert answered
+    start, content = sent
+    by_lane = json.loads(content["body"])
+    headers = {k.decode(): v.decode() for k, v in start["headers"]}
+    by_operation = client.post(
+        path(w2.pk), HTTP_AUTHORIZATION=f"Bearer {operators[2]}", HTTP_ACCEPT_LANGUAGE="kk"
+    )
+    assert (start["status"], by_operation.status_code) == (200, 200)
+    first, second = Ticket.objects.order_by("issued_at", "id")
+    assert (by_lane["id"], by_operation.json()["id"]) == (first.pk, second.pk)
+    same = {"id", "number", "window", "issued_at"}
+    assert {k: v for k, v in by_lane.items() if k not in same} == {
+        k: v for k, v in by_operation.json().items() if k not in same
+    }
+    assert (by_lane["window"], by_lane["status"]) == (1, "called")
+    for name in ("Content-Type", "Content-Language", "Vary", "X-Content-Type-Options"):
+        assert headers[name.lower()] == by_operation.headers[name], name
+
+    def trail(ticket: Ticket) -> list[Any]:
+        entry = AuditEntry.objects.for_object(ticket).get(action="ticket.called")
+        step = TicketEvent.objects.get(ticket=ticket, action=Action.CALLED)
+        return [
+            entry.action,
+            entry.actor_label[:2],
+            entry.before,
+            {**entry.after, "window_id": 0, "employee_id": 0},
+            step.action,
+            step.priority,
+            step.actor_id == entry.actor_id,
+            step.at,
+        ]
+
+    first.refresh_from_db()
+    assert trail(first) == trail(second)
+    assert first.window_id == w1.pk and first.employee is not None
+    # The live event reached the other processes' listeners, once the call committed.
+    notices = [json.loads(n.payload) for n in listener.notifies(timeout=1, stop_after=2)]
+    assert [n["p"]["ticket"] for n in notices] == [first.pk, second.pk]
+    assert notices[0]["p"] == {
+        "action": Action.CALLED,
+        "ticket": first.pk,
+        "number": first.number,
+        "status": "called",
+        "service": first.service_id,
+        "window": 1,
+        "at": clock().isoformat(),
+    }
+
+
+def test_what_the_lane_leaves_to_the_operation_keeps_nothing(
+    operators: dict[int, str], token_for: Callable[[str], str], clock: Clock
+) -> None:
+    w1, w2 = window("sc1", 1), window("sc1", 2)
+    assert offer(scope(operators[1], w1.pk)) == (False, [])  # nobody waits: 204
+    issue(3)
+    cases = {
+        "another window than the operator's": (scope(operators[1], w2.pk), b""),
+        "no such window": (scope(operators[1], 999_999), b""),
+        "no such token": (scope("nonsense", w1.pk), b""),
+        "the superuser": (scope(token_for("admin"), w1.pk), b""),
+        "a body": (scope(operators[1], w1.pk), b'{"x": 1}'),
+        "a cookie": (scope(operators[1], w1.pk, cookie=b"sessionid=x"), b""),
+    }
+    for case, (request, body) in cases.items():
+        assert offer(request, body) == (False, []), case
+    Window.objects.filter(pk=w2.pk).update(is_active=False)
+    assert offer(scope(operators[2], w2.pk)) == (False, []), "a closed window"
+    clock.at = datetime(2026, 11, 24, 21, 0, tzinfo=ASTANA)
+    assert offer(scope(operators[1], w1.pk)) == (False, []), "the office is closed"
+    assert not TicketEvent.objects.filter(action=Action.CALLED).exists()
+    assert not AuditEntry.objects.filter(action="ticket.called").exists()
+    clock.at = datetime(2026, 11, 24, 10, 5, tzinfo=ASTANA)
+    assert offer(scope(operators[1], w1.pk))[0]
+    assert offer(scope(operators[1], w1.pk)) == (False, []), "the window serves someone"
+    assert TicketEvent.objects.filter(action=Action.CALLED).count() == 1
+
+
+def test_twenty_windows_pressing_at_once_never_get_the_same_ticket(
+    make_operator: Callable[[str, str, int], Any],
+    token_for: Callable[[str], str],
+    clock: Clock,
+    sc1: Office,
+) -> None:
+    """Q-4 through the server's entry point: the lane and the operation (for the presses the
+    lane leaves to it) share the window locks and the SKIP LOCKED claim."""
+    from django.db import connections
+
+    from abonent.asgi import EXECUTOR, application
+
+    service = Service.objects.get(office=sc1, code="household")
+    tokens = {}
+    for n in range(1, 21):
+        w = Window.objects.create(office=sc1, number=100 + n)
+        w.services.set([service])
+        services._check_open(w, clock())
+        make_operator(f"op{n}", "sc1", 100 + n)
+        tokens[w.pk] = token_for(f"op{n}")
+    issue(30)
+
+    async def press(window_id: int, token: str) -> tuple[int, dict[str, Any]]:
+        messages = [{"type": "http.request", "body": b"", "more_body": False}]
+        sent: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        request = {**scope(token, window_id), "http_version": "1.1"}
+        request |= {"raw_path": path(window_id).encode(), "scheme": "http"}
+        request |= {"server": ("testserver", 80), "client": ("127.0.0.1", 1)}
+        request |= {"root_path": "", "asgi": {"version": "3.0"}}
+        await application(request, receive, send)
+        content = b"".join(m.get("body", b"") for m in sent[1:])
+        return int(sent[0]["status"]), json.loads(content) if content else {}
+
+    async def run() -> list[tuple[int, dict[str, Any]]]:
+        try:
+            return list(await asyncio.gather(*(press(w, t) for w, t in tokens.items())))
+        finally:
+            await POOL.close()
+
+    try:
+        answers = asyncio.run(run())
+    finally:
+        for _ in range(4):  # the request threads' database connections
+            EXECUTOR.submit(connections.close_all).result()
+    assert [status for status, _body in answers] == [200] * 20
+    called = [body["id"] for _status, body in answers]
+    assert len(set(called)) == 20
+    per_ticket = Counter(
+        TicketEvent.objects.filter(action=Action.CALLED).values_list("ticket_id", flat=True)
+    )
+    assert set(per_ticket.values()) == {1} and len(per_ticket) == 20
+    # The twenty first tickets in the line, in order of issue, went to the twenty windows.
+    first = list(Ticket.objects.order_by("issued_at", "id").values_list("id", flat=True)[:20])
+    assert sorted(called) == sorted(first)

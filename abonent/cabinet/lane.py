@@ -22,7 +22,9 @@ meanwhile is not overwritten (the update finds another version and the reading g
 operation). What the lane leaves to the operation: a body it would refuse (the lane takes
 JSON only), a token it would refuse, a superuser, a source the roles do not allow, an
 unknown meter, every refused reading (``decreasing``, ``needs_confirmation``...), any
-error. The operation then takes the reading afresh and answers it.
+error before the write. The operation then takes the reading afresh and answers it. An
+error that leaves unknown whether the write committed (a lost connection) is not left to
+the operation, which would store the reading a second time: the server answers 500.
 """
 
 from __future__ import annotations
@@ -206,6 +208,7 @@ async def post_reading(scope: dict[str, Any], body: bytes, send: Any) -> bool:
         payload.account,
         payload.meter,
     ]
+    wrote = False
     try:
         pool = await lane.POOL.get()
         async with pool.connection() as conn:
@@ -213,12 +216,16 @@ async def post_reading(scope: dict[str, Any], body: bytes, send: Any) -> bool:
             taken = _take(payload, await cursor.fetchall())
             if taken is None:
                 return False
-            cursor = await conn.execute(*taken.write())
+            write = taken.write()
+            wrote = True
+            cursor = await conn.execute(*write)
             written = await cursor.fetchone()
     except psycopg.errors.UniqueViolation:
         return False  # another submission stored this period meanwhile: the operation replaces
-    except (psycopg.Error, OSError, TimeoutError) as error:  # PoolTimeout is a psycopg.Error
-        log.warning("Readings lane: %s; the reading goes on to the operation", error)
+    except Exception as error:
+        if wrote and lane.uncertain(error):
+            raise  # the write may have committed: a second try would store the reading twice
+        log.warning("Readings lane: %r; the reading goes on to the operation", error)
         return False
     if written is None:
         return False  # the period's reading changed meanwhile: the operation takes it afresh

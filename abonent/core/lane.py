@@ -16,8 +16,8 @@ different. This module is what the lanes share:
   an integration (the role and no superuser, ``calls.access.is_integration``), its last use
   touched at most once a minute as ``TokenAuth`` does;
 - a small pool of asynchronous psycopg connections per process (``POOL``), configured as
-  Django configures its own (time zone, role, the same type adapters), with server-side
-  prepared statements: a lane's few statements are the same every time;
+  Django configures its own (time zone, role, the same type adapters, prepared statements);
+- what an error after a lane's write means (``uncertain``);
 - the answer (``respond``) with the headers the operation sends on these paths
   (``core/direct.py``).
 """
@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
+import psycopg
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connections
@@ -44,7 +45,6 @@ from abonent.core.roles import Role
 
 POOL_SIZE = 4  # connections per server process; a lane's statements take about 1 ms
 POOL_WAIT_SECONDS = 5.0  # then the request goes on to the operation
-PREPARE_AFTER = 2  # executions of a statement before psycopg prepares it on the server
 
 # libpq's connection parameters among those Django builds for its own connections, and
 # psycopg's adapters context (jsonb as text for JSONField, times in Django's zone).
@@ -74,10 +74,9 @@ class _Pool:
             database = connections["default"]
             params = database.get_connection_params()
             kwargs = {k: v for k, v in params.items() if k in _CONNECT_KEYS}
-            # Django leaves prepared statements off unless its OPTIONS ask (for poolers in
-            # transaction mode); the lane follows an explicit setting, else prepares.
-            options = database.settings_dict["OPTIONS"]
-            kwargs["prepare_threshold"] = options.get("prepare_threshold", PREPARE_AFTER)
+            # Prepared statements as Django's own connections have them (off behind a pooler
+            # in transaction mode, DB_SERVER_SIDE_BINDING=false).
+            kwargs["prepare_threshold"] = params.get("prepare_threshold")
             self.pool = AsyncConnectionPool(
                 kwargs={**kwargs, "autocommit": True},
                 min_size=1,
@@ -127,7 +126,9 @@ def _token(scope: dict[str, Any]) -> str | None:
         parts = raw.decode("latin-1").split(" ")
     except UnicodeDecodeError:
         return None
-    if parts[0].lower() != "bearer" or len(parts) < 2:
+    # "Bearer" as written: another spelling takes the whole middleware chain (core/direct.py),
+    # whose answer carries more headers.
+    if parts[0] != "Bearer" or len(parts) < 2:
         return None
     return " ".join(parts[1:])
 
@@ -144,6 +145,17 @@ def _host_allowed(scope: dict[str, Any]) -> bool:
     if settings.DEBUG and not allowed:
         allowed = [".localhost", "127.0.0.1", "[::1]"]
     return bool(domain) and validate_host(domain, allowed)
+
+
+def uncertain(error: BaseException) -> bool:
+    """Whether, after a lane sent its write, ``error`` leaves it unknown if the write
+    committed: anything but an error PostgreSQL itself reported for the statement (a lost
+    connection, an operator's intervention, any other exception). Then the lane must not
+    leave the request to the operation, which would take it a second time."""
+    if not isinstance(error, psycopg.Error):
+        return True
+    state = error.sqlstate
+    return state is None or state.startswith(("08", "57"))
 
 
 def eligible(scope: dict[str, Any]) -> str | None:

@@ -24,8 +24,11 @@ and the operation can press at once and still never hand one ticket to two windo
 lane leaves to the operation: a token it would refuse, a superuser, a window the user does
 not sit at, an unknown or closed window, a window still serving someone, a closed office or
 a window on its break, a full priority streak (the rule then looks at the waiting line), an
-empty line (204), any error (a schedule snapshot that must be reloaded from the database,
-for instance). Its transaction then rolls back and the operation takes the press afresh.
+empty line (204), any error before the write (a schedule snapshot that must be reloaded from
+the database, for instance). Its transaction then ends with nothing written but the token's
+last use, and the operation takes the press afresh. An error that leaves unknown whether the
+call committed (a lost connection) is not left to the operation, which would call a second
+consumer: the server answers 500 and the console shows the window's state.
 """
 
 from __future__ import annotations
@@ -36,7 +39,6 @@ import logging
 from datetime import datetime
 from typing import Any
 
-import psycopg
 from django.utils import timezone
 from ninja.responses import NinjaJSONEncoder
 
@@ -182,6 +184,7 @@ async def post_call_next(scope: dict[str, Any], body: bytes, send: Any) -> bool:
     lock_sql = _lock_sql()[0]
     after = [window_id, Status.CALLED.value, Status.SERVING.value]
     after += [window_id, Action.CALLED.value, midnight, services.priority_streak()]
+    wrote = False
     try:
         pool = await lane.POOL.get()
         async with pool.connection() as conn, conn.pipeline():
@@ -191,22 +194,28 @@ async def post_call_next(scope: dict[str, Any], body: bytes, send: Any) -> bool:
             )
             checking = await conn.execute(_after_lock_sql(), after)
             locked, (busy, last) = await locking.fetchone(), await checking.fetchone()
+            at = services.now()  # after the lock, as the operation takes it
             taken = None if locked is None else _claim(locked, busy, last, at)
             if taken is None:
-                await conn.execute("ROLLBACK")
+                # Nothing written but the token's last use, which the operation keeps too
+                # (COMMIT, not ROLLBACK: a rollback makes psycopg forget prepared statements).
+                await conn.execute("COMMIT")
                 return False
             call, claim_params = taken
             claiming = await conn.execute(services._claim_and_call_sql()[1], claim_params)
             row = await claiming.fetchone()
             if row is None:  # nobody waits: the operation answers 204
-                await conn.execute("ROLLBACK")
+                await conn.execute("COMMIT")
                 return False
             ticket, before = _claimed(call, row, at)
             values, (channel, payload, notified) = _writes(call, ticket, before, at)
+            wrote = True
             await conn.execute(_write_sql(notified), values)
             await conn.execute("COMMIT")
-    except (psycopg.Error, OSError, TimeoutError) as error:  # PoolTimeout is a psycopg.Error
-        log.warning("Call-next lane: %s; the press goes on to the operation", error)
+    except Exception as error:
+        if wrote and lane.uncertain(error):
+            raise  # the call may have committed: a second press would call another consumer
+        log.warning("Call-next lane: %r; the press goes on to the operation", error)
         return False
     if notified:
         bus.deliver_here(channel, payload)

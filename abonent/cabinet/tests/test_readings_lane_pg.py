@@ -231,3 +231,21 @@ def test_simultaneous_readings_of_one_meter_keep_one_reading_and_audit_all(
     assert actions == ["reading.replaced"] * 7 + ["reading.submitted"]
     last = AuditEntry.objects.filter(object_type="cabinet.reading").order_by("-at", "-id").first()
     assert last is not None and str(march.get().value.normalize()) == last.after["value"]
+
+
+def test_a_write_that_may_have_committed_is_not_taken_again(
+    token: str, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The connection is lost after the lane sent its write (here: PostgreSQL ends the
+    session): whether the reading was stored is unknown, so the operation must not take it
+    again — the lane raises, and the server answers 500."""
+    import psycopg
+
+    meter = make_account("100200300")
+    add_history(meter, [100, 110, 120, 130])
+    body = {"account": "100200300", "meter": "HW-1", "value": "135", "source": "contact_center"}
+    monkeypatch.setattr(
+        lane._Taken, "write", lambda self: ("SELECT pg_terminate_backend(pg_backend_pid())", [])
+    )
+    with pytest.raises(psycopg.OperationalError):
+        offer(scope(token), json.dumps(body).encode())

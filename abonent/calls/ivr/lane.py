@@ -11,23 +11,25 @@ The lane takes the step as ``services.take_step`` does, on a connection of the l
 in two statements, each its own transaction, and no lock held in between:
 
 1. the token checked (as ``core/lane.token_cte``) and, for a valid one only, the session
-   read — or, for a first step, created or read;
+   read (a first step finds none);
 2. the same dialogue engine (``dialogue.Dialogue``) on the same tree takes the step in
    memory and gives the same answer (``services.answer_body``, rendered as the operation's
-   schema renders it); then one statement stores the session back *only if its
-   ``last_seq`` is still the one read* — no other delivery took a step of it meanwhile —
-   and, only then, the step's row.
+   schema renders it); then one statement stores the session — a first step's new session
+   unless another delivery created it meanwhile; an existing one *only if its ``last_seq``
+   is still the one read*, no other delivery having taken a step of it meanwhile — and,
+   only then, the step's row.
 
-So two deliveries of one step cannot both be taken: the second finds ``last_seq`` moved on
-(PostgreSQL re-reads the row after the first commits, or after the operation's lock is
-released) and goes to the operation, which answers it from the log as a retry. The lane
-leaves to the operation: a body the operation would refuse; a token it would refuse; a
+So two deliveries of one step cannot both be taken: the second finds the session created or
+``last_seq`` moved on (PostgreSQL re-reads the row after the first commits, or after the
+operation's lock is released) and goes to the operation, which answers it as a retry. The
+lane leaves to the operation: a body the operation would refuse; a token it would refuse; a
 retried or out-of-order ``seq`` (replay, ``seq_gap``, ``seq_conflict``), an unknown or ended
 session; the steps of the balance and reading flows that look up accounts and store
-readings through the ORM (entering those flows is the lane's); any error on the way (a
+readings through the ORM (entering those flows is the lane's); any error before its write (a
 snapshot that must be reloaded from the database, for instance: the ORM refuses to run in
-the event loop). A first step may leave its new session behind, as the operation's own
-first step finds it; nothing else of the step is kept.
+the event loop). Nothing of the step is kept then. An error that leaves unknown whether the
+write committed (a lost connection) is not left to the operation, which could take the step
+twice: the server answers 500 and the PBX retries the step, which a ``seq`` makes safe.
 
 Commits are asynchronous unless ``ABONENT_PBX_ASYNC_COMMIT=off``, as for the PBX's events: a
 crash of PostgreSQL itself can lose the last fraction of a second of steps, consistently
@@ -42,7 +44,6 @@ import json
 import logging
 from typing import Any
 
-import psycopg
 from django.conf import settings
 from django.utils import timezone
 from ninja.responses import NinjaJSONEncoder
@@ -66,43 +67,55 @@ def _quoted(fields: list[Any]) -> str:
 
 
 @functools.cache
-def _open_sql(may_start: bool) -> tuple[str, list[Any]]:
-    """The token check and, for a valid token only, the session — created or found
-    (``may_start``), or found — with every column (the fields in the returned list). Built
-    from the model's names; every value is a bound parameter."""
+def _read_sql() -> tuple[str, list[Any]]:
+    """The token check and, for a valid token only, one row: the session with every column
+    (the fields in the returned list), or NULLs when it has not started. Built from the
+    model's names; every value is a bound parameter."""
     everything: list[Any] = list(IvrSession._meta.concrete_fields)
-    table = IvrSession._meta.db_table
-    if may_start:
-        new = fast_insert.value_fields(IvrSession)
-        sql = (
-            f'WITH {lane.token_cte()} INSERT INTO "{table}" ({_quoted(new)}) '  # noqa: S608
-            f"SELECT {', '.join(['%s'] * len(new))} FROM tok ON CONFLICT (session_id) "
-            f"DO UPDATE SET session_id = EXCLUDED.session_id RETURNING {_quoted(everything)}"
-        )
-    else:
-        sql = (
-            f'WITH {lane.token_cte()} SELECT {_quoted(everything)} FROM "{table}" '  # noqa: S608
-            "WHERE session_id = %s AND EXISTS (SELECT 1 FROM tok)"
-        )
+    columns = ", ".join(f's."{f.column}"' for f in everything)
+    sql = (
+        f"WITH {lane.token_cte()} SELECT {columns} FROM tok "  # noqa: S608
+        f'LEFT JOIN "{IvrSession._meta.db_table}" s ON s.session_id = %s'
+    )
     return sql, everything
 
 
-@functools.cache
-def _write_sql(lazily: bool) -> str:
-    """The session stored back — only if no other request has taken a step of it since it
-    was read (its ``last_seq`` unchanged) — and, only then, the step's row; ``lazily``: the
-    commit does not wait for the disk. The values are ``fast_insert``'s for the update (the
-    key last), the ``last_seq`` read, then the insert's."""
-    session, step = IvrSession._meta.db_table, IvrStep._meta.db_table
-    assignments = ", ".join(f'"{f.column}" = %s' for f in fast_insert.value_fields(IvrSession))
+def _step_insert(session_id: str) -> str:
+    """The step's row, from the session ``session_id`` (an SQL name) that a statement's
+    common table expression returns; its values are ``fast_insert``'s but the session's."""
     columns = fast_insert.value_fields(IvrStep)
-    lazy = " AND set_config('synchronous_commit', 'off', true) = 'off'" if lazily else ""
+    selected = ", ".join(session_id if f.name == "session" else "%s" for f in columns)
     return (
-        f'WITH stored AS (UPDATE "{session}" SET {assignments} '  # noqa: S608
-        f"WHERE id = %s AND last_seq = %s{lazy} RETURNING id) "
-        f'INSERT INTO "{step}" ({_quoted(columns)}) '
-        f"SELECT {', '.join(['%s'] * len(columns))} FROM stored RETURNING id"
+        f'INSERT INTO "{IvrStep._meta.db_table}" ({_quoted(columns)}) '  # noqa: S608
+        f"SELECT {selected} FROM stored RETURNING id"
     )
+
+
+@functools.cache
+def _write_sql(new: bool, lazily: bool) -> str:
+    """The session stored — a new one inserted unless one with its id appeared meanwhile
+    (``new``), or an existing one updated only if no other request has taken a step of it
+    since it was read (its ``last_seq`` unchanged) — and, only then, the step's row;
+    ``lazily``: the commit does not wait for the disk. The values are ``fast_insert``'s for
+    the session (an update's key last, then the ``last_seq`` read), then the step's without
+    its session."""
+    table = IvrSession._meta.db_table
+    fields = fast_insert.value_fields(IvrSession)
+    lazy = "WHERE set_config('synchronous_commit', 'off', true) = 'off' " if lazily else ""
+    if new:
+        stored = (
+            f'INSERT INTO "{table}" ({_quoted(fields)}) '
+            f"SELECT {', '.join(['%s'] * len(fields))} {lazy}"
+            "ON CONFLICT (session_id) DO NOTHING RETURNING id"
+        )
+    else:
+        assignments = ", ".join(f'"{f.column}" = %s' for f in fields)
+        lazy = lazy.replace("WHERE", "AND")
+        stored = (
+            f'UPDATE "{table}" SET {assignments} '  # noqa: S608
+            f"WHERE id = %s AND last_seq = %s {lazy}RETURNING id"
+        )
+    return f"WITH stored AS ({stored}) {_step_insert('stored.id')}"
 
 
 def _step(scope: dict[str, Any], body: bytes) -> StepIn | None:
@@ -143,7 +156,7 @@ def _take(session: IvrSession, data: StepIn, at: Any) -> tuple[int, dict[str, An
     status = 422 if reply.error else 200
     body = services.answer_body(session, reply)
     step = IvrStep(
-        session=session,
+        session_id=session.pk,  # None for a new session: the statement sets it
         seq=session.last_seq,
         at=at,
         node_code=node_before or session.node_code,
@@ -166,37 +179,56 @@ async def post_step(scope: dict[str, Any], body: bytes, send: Any) -> bool:
     if data is None or not (fast_insert.applies(IvrSession) and fast_insert.applies(IvrStep)):
         return False
     at = services.now()
-    may_start = not data.hangup and data.seq in (None, 1)
-    sql, fields = _open_sql(may_start)
-    params = lane.token_params(token, timezone.now())
-    if may_start:
-        new = IvrSession(session_id=data.session, caller=data.caller.strip(), started_at=at)
-        params += fast_insert.insert_statement(new)[1]
-    else:
-        params.append(data.session)
+    sql, fields = _read_sql()
+    params = [*lane.token_params(token, timezone.now()), data.session]
+    wrote = False
     try:
         pool = await lane.POOL.get()
         async with pool.connection() as conn:
             cursor = await conn.execute(sql, params)
             row = await cursor.fetchone()
-            if row is None:  # not the PBX's token, or no such session: the operation says
+            if row is None:  # not the PBX's token: the operation says why
                 return False
-            session = loaded(IvrSession, fields, row)
-            read_seq = session.last_seq
-            taken = _taken(session, data, at)
-            if taken is None:
+            session = _session(data, fields, row, at)
+            taken = None if session is None else _taken(session, data, at)
+            if session is None or taken is None:
                 return False
             status, answer, step = taken
-            *assigned, key = fast_insert.update_statement(session)[1]
-            values = [*assigned, key, read_seq, *fast_insert.insert_statement(step)[1]]
-            cursor = await conn.execute(_write_sql(settings.ABONENT_PBX_ASYNC_COMMIT), values)
+            write_sql, values = _write(session, step)
+            wrote = True
+            cursor = await conn.execute(write_sql, values)
             if await cursor.fetchone() is None:
                 return False  # another delivery of a step came first: the operation sorts it
-    except (psycopg.Error, OSError, TimeoutError) as error:  # PoolTimeout is a psycopg.Error
-        log.warning("IVR lane: %s; the step goes on to the operation", error)
+    except Exception as error:
+        if wrote and lane.uncertain(error):
+            raise  # the write may have committed: a second try could take the step twice
+        log.warning("IVR lane: %r; the step goes on to the operation", error)
         return False
     await lane.respond(scope, send, status, _rendered(answer))
     return True
+
+
+def _session(data: StepIn, fields: list[Any], row: Any, at: Any) -> IvrSession | None:
+    """The session read, or a new one for a first step (as ``services._open_session``
+    creates it), or None where the operation answers (``unknown_session``)."""
+    if row[0] is not None:
+        return loaded(IvrSession, fields, row)
+    if data.hangup or data.seq not in (None, 1):
+        return None
+    return IvrSession(session_id=data.session, caller=data.caller.strip(), started_at=at)
+
+
+def _write(session: IvrSession, step: IvrStep) -> tuple[str, list[Any]]:
+    """The write statement and its values: the session's, then the step's."""
+    lazily = settings.ABONENT_PBX_ASYNC_COMMIT
+    names = [f.name for f in fast_insert.value_fields(IvrStep)]
+    step_values = fast_insert.insert_statement(step)[1]
+    step_values = [v for name, v in zip(names, step_values, strict=True) if name != "session"]
+    if session.pk is None:
+        return _write_sql(True, lazily), [*fast_insert.insert_statement(session)[1], *step_values]
+    *assigned, key = fast_insert.update_statement(session)[1]
+    read_seq = session.last_seq - 1  # the dialogue took one step
+    return _write_sql(False, lazily), [*assigned, key, read_seq, *step_values]
 
 
 def _rendered(body: dict[str, Any]) -> bytes:

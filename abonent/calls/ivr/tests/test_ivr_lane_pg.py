@@ -233,6 +233,14 @@ def refusals(
         "multipart": (scope(pbx_token, b"multipart/form-data; boundary=x"), b"--x--"),
         "a cookie": (scope(pbx_token, cookie=b"sessionid=abc"), good),
         "a query string": ({**scope(pbx_token), "query_string": b"a=1"}, good),
+        "bearer in lower case": (
+            {
+                **scope(pbx_token),
+                "headers": [(b"authorization", f"bearer {pbx_token}".encode())]
+                + [h for h in scope(pbx_token)["headers"] if h[0] != b"authorization"],
+            },
+            good,
+        ),
     }
 
 
@@ -265,6 +273,18 @@ def test_retries_gaps_and_ended_sessions_are_left_to_the_operation(
     assert not again(seq=lane_pbx.seq + 1, hangup=True)
     session = IvrSession.objects.get(session_id="LANE-1")
     assert session.last_seq == lane_pbx.seq == IvrStep.objects.count() == 3
+
+
+def test_a_first_step_the_lane_cannot_finish_keeps_no_session(
+    pbx_token: str, warm: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken() -> Any:
+        raise RuntimeError("no tree")
+
+    monkeypatch.setattr(lane, "get_tree", broken)
+    body = {"session": "NEW-1", "caller": "87011234567", "input": "", "seq": 1}
+    assert offer(scope(pbx_token), json.dumps(body).encode()) == (False, [])
+    assert not IvrSession.objects.filter(session_id="NEW-1").exists()
 
 
 def test_a_step_the_lane_cannot_finish_keeps_nothing(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
@@ -82,6 +83,33 @@ def status_of(h: hours.Hours | None, at: datetime, cal: WorkCalendar) -> OpenSta
         next_open=hours.next_opening(h, at, is_working),
         closes_at=hours.current_interval_end(h, at, is_working) if now_open else None,
     )
+
+
+class StatusMemo:
+    """``status_of`` for the busiest callers (call-next, the IVR's menus), remembered per
+    key while the same hours and calendar objects (a snapshot's, until it reloads) hold and
+    the moment stays within the span the status holds for: from when it was worked out
+    until the current interval ends (open) or the next opening (closed). Within that span
+    ``status_of`` gives the same answer, so the memo changes no answer, only its cost."""
+
+    def __init__(self) -> None:
+        self._held: dict[object, tuple[Any, WorkCalendar, datetime, datetime, OpenStatus]] = {}
+
+    def status(
+        self, key: object, h: hours.Hours | None, at: datetime, cal: WorkCalendar
+    ) -> OpenStatus:
+        held = self._held.get(key)
+        if held is not None:
+            held_hours, held_cal, since, ends, remembered = held
+            if held_hours is h and held_cal is cal and since <= at < ends:
+                return remembered
+        status = status_of(h, at, cal)
+        until: datetime | None = status.closes_at if status.open_now else status.next_open
+        if h is not None and until is not None:
+            if len(self._held) > 10_000:  # keys are windows and the like: a few hundred
+                self._held.clear()
+            self._held[key] = (h, cal, at, until, status)
+        return status
 
 
 def owner_status(owner: Owner, at: datetime, cal: WorkCalendar | None = None) -> OpenStatus:

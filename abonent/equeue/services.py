@@ -51,7 +51,7 @@ from abonent.core.models import (
     Window,
 )
 from abonent.core.roles import Role
-from abonent.core.schedules import effective_hours, owner_status, status_of
+from abonent.core.schedules import StatusMemo, effective_hours, owner_status
 from abonent.equeue import events
 from abonent.equeue.models import (
     Action,
@@ -546,10 +546,7 @@ _window_hours: Snapshot[int, tuple[Any, Any]] = Snapshot(
 )
 
 
-# Per window: open from ``since`` until the office or the window next closes, by these
-# hours and this calendar (the snapshots' objects) — so that every press need not work the
-# schedules out again.
-_open_until: dict[int, tuple[Any, Any, Any, datetime, datetime]] = {}
+_statuses = StatusMemo()  # every press asks whether its office and window are open
 
 
 def _check_open(window: Window, at: datetime) -> None:
@@ -557,29 +554,20 @@ def _check_open(window: Window, at: datetime) -> None:
     — not even by a superuser: the window itself is closed."""
     cal = get_calendar(around=timezone.localdate(at))
     office_hours, window_hours = _window_hours.get(window.pk)
-    held = _open_until.get(window.pk)
-    if held is not None:
-        held_office, held_window, held_cal, since, until = held
-        same = held_office is office_hours and held_window is window_hours and held_cal is cal
-        if same and since <= at < until:
-            return
-    office = status_of(office_hours, at, cal)
+    office = _statuses.status(("office", window.pk), office_hours, at, cal)
     if not office.open_now:
         raise DomainError(
             _("The office is closed now."),
             code="office_closed",
             extra={"next_open": office.next_open.isoformat() if office.next_open else None},
         )
-    own = status_of(window_hours, at, cal)
+    own = _statuses.status(("window", window.pk), window_hours, at, cal)
     if not own.open_now:
         raise DomainError(
             _("This window is on a break now."),
             code="window_on_break",
             extra={"next_open": own.next_open.isoformat() if own.next_open else None},
         )
-    if office.closes_at is not None and own.closes_at is not None:
-        until = min(office.closes_at, own.closes_at)
-        _open_until[window.pk] = (office_hours, window_hours, cal, at, until)
 
 
 @functools.cache

@@ -21,7 +21,13 @@ from abonent.calls.ivr.tree import Tree
 from abonent.core import hours
 from abonent.core.lib.snapshot import Snapshot
 from abonent.core.models import Department, Office, Schedule, ScheduleException
-from abonent.core.schedules import OpenStatus, effective_hours, schedules_with_exceptions, status_of
+from abonent.core.schedules import (
+    OpenStatus,
+    StatusMemo,
+    effective_hours,
+    schedules_with_exceptions,
+    status_of,
+)
 from abonent.workdays.services import get_calendar
 
 CONTACT_CENTRE = "contact_center"
@@ -67,9 +73,13 @@ def _status(h: hours.Hours | None, at: datetime) -> OpenStatus:
     return status_of(h, at, get_calendar(around=timezone.localdate(at)))
 
 
+_statuses = StatusMemo()  # asked on every menu a caller enters
+
+
 def contact_centre_status(at: datetime) -> OpenStatus:
     """CC-2: Mon–Fri 09:00–18:00 (the department's schedule), closed on public holidays."""
-    return _status(_places.get(None).contact_centre, at)
+    cal = get_calendar(around=timezone.localdate(at))
+    return _statuses.status("contact_centre", _places.get(None).contact_centre, at, cal)
 
 
 def when(moment: datetime | None) -> dict[str, str]:

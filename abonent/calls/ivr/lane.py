@@ -50,7 +50,7 @@ from ninja.responses import NinjaJSONEncoder
 from pydantic import ValidationError
 
 from abonent.calls.ivr import services
-from abonent.calls.ivr.api import MAX_STEP_BYTES, StepIn, StepOut, form_fields
+from abonent.calls.ivr.api import MAX_STEP_BYTES, ExpectOut, StepIn, StepOut, form_fields
 from abonent.calls.ivr.dialogue import CONTINUE, Dialogue
 from abonent.calls.ivr.models import IvrSession, IvrStep, NodeKind
 from abonent.calls.ivr.tree import get_tree
@@ -231,9 +231,18 @@ def _write(session: IvrSession, step: IvrStep) -> tuple[str, list[Any]]:
     return _write_sql(False, lazily), [*assigned, key, read_seq, *step_values]
 
 
+_ANSWER_FIELDS = tuple(StepOut.model_fields)
+_EXPECT_FIELDS = tuple(ExpectOut.model_fields)
+
+
 def _rendered(body: dict[str, Any]) -> bytes:
-    """The answer as ninja renders it through ``StepOut``."""
-    out = StepOut.model_validate(body).model_dump()
+    """The answer as ninja renders it through ``StepOut``: its fields in order, the absent
+    ones (``code`` and ``message`` of an accepted step) as null. ``answer_body`` builds
+    exactly these fields (a test holds the two renderings equal); the schema's validation
+    would only copy them."""
+    out = {k: body.get(k) for k in _ANSWER_FIELDS}
+    if out["expect"] is not None:
+        out["expect"] = {k: out["expect"][k] for k in _EXPECT_FIELDS}
     return json.dumps(out, cls=NinjaJSONEncoder).encode()
 
 

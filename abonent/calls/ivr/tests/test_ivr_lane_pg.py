@@ -395,3 +395,20 @@ def test_a_step_taken_elsewhere_meanwhile_wins_and_the_lane_keeps_nothing(
         URL, step, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {pbx_token}"
     )
     assert retry.status_code == 200 and retry.json()["prompt_code"] == "main"
+
+
+def test_the_lane_renders_every_answer_as_the_schema_does(
+    pbx: FakePbx, accounts: object, clock: Clock
+) -> None:
+    from ninja.responses import NinjaJSONEncoder
+
+    from abonent.calls.ivr.api import StepOut
+
+    whole_call(pbx)
+    clock.at = datetime(2026, 3, 17, 20, 30, tzinfo=ASTANA)
+    outside_hours(FakePbx(pbx.client, pbx.token, session="NIGHT"))
+    bodies = list(IvrStep.objects.values_list("response", flat=True))
+    assert len(bodies) > 20 and any("code" in b for b in bodies)
+    for body in bodies:
+        by_schema = json.dumps(StepOut.model_validate(body).model_dump(), cls=NinjaJSONEncoder)
+        assert lane._rendered(body) == by_schema.encode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 from collections.abc import Callable, Iterator
@@ -34,6 +35,15 @@ def _fresh_snapshots() -> Iterator[None]:
     notices._RECEIPTS_RUN_AT[0] = 0.0  # no receipt task "ahead" from an earlier test
     yield
     Snapshot.clear_all()
+
+
+@pytest.fixture
+def lane_pool_closed() -> Iterator[None]:
+    """The lanes' connection pool closed after the test (core/tests/lanes.py)."""
+    yield
+    from abonent.core.lane import POOL
+
+    asyncio.run(POOL.close())
 
 
 @pytest.fixture

@@ -7,56 +7,36 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from abonent.cabinet import lane
 from abonent.cabinet.models import Meter, Reading
-from abonent.core.lane import POOL
 from abonent.core.models import AuditEntry
 from abonent.core.roles import Role
 from abonent.core.services import issue_api_token
+from abonent.core.tests.lanes import (
+    LANE_TESTS,
+    lane_offer,
+    lane_scope,
+    run_through_application,
+    through_application,
+)
 
 from .conftest import Clock, add_history, make_account, make_user
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
-]
+pytestmark = LANE_TESTS
 URL = "/api/v1/readings"
 
 
 def scope(token: str, content_type: bytes = b"application/json", **extra: bytes) -> dict[str, Any]:
-    headers = [(b"authorization", f"Bearer {token}".encode()), (b"content-type", content_type)]
-    extra.setdefault("host", b"testserver")
-    headers += [(name.replace("_", "-").encode(), value) for name, value in extra.items()]
-    return {"type": "http", "method": "POST", "path": URL, "headers": headers, "query_string": b""}
+    return lane_scope(URL, token, content_type, **extra)
 
 
 def offer(request: dict[str, Any], body: bytes) -> tuple[bool, list[dict[str, Any]]]:
-    sent: list[dict[str, Any]] = []
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    async def run() -> bool:
-        try:
-            return await lane.post_reading(request, body, send)
-        finally:
-            await POOL.close()
-
-    return asyncio.run(run()), sent
-
-
-@pytest.fixture(autouse=True)
-def _pool_closed() -> Iterator[None]:
-    yield
-    asyncio.run(POOL.close())
+    return lane_offer(lane.post_reading, request, body)
 
 
 @pytest.fixture
@@ -180,48 +160,18 @@ def test_simultaneous_readings_of_one_meter_keep_one_reading_and_audit_all(
     """PC-1 under load through the server's entry point: eight readings of one meter at
     once, taken by the lane or — when another came first — by the operation; one reading
     for the period, every submission audited, none lost."""
-    from django.db import connections
-
-    from abonent.asgi import EXECUTOR, application
-
     meter = make_account("100200300")
     add_history(meter, [100, 110, 120, 130])
 
     async def post(value: int) -> int:
-        body = json.dumps(
-            {
-                "account": "100200300",
-                "meter": "HW-1",
-                "value": str(value),
-                "source": "contact_center",
-            }
-        ).encode()
-        messages = [{"type": "http.request", "body": body, "more_body": False}]
-        sent: list[dict[str, Any]] = []
+        fields = {"account": "100200300", "meter": "HW-1", "source": "contact_center"}
+        body = json.dumps({**fields, "value": str(value)}).encode()
+        return (await through_application(scope(token), body))[0]
 
-        async def receive() -> dict[str, Any]:
-            return messages.pop(0) if messages else {"type": "http.disconnect"}
+    async def requests() -> list[int]:
+        return list(await asyncio.gather(*(post(131 + i) for i in range(8))))
 
-        async def send(message: dict[str, Any]) -> None:
-            sent.append(message)
-
-        request = {**scope(token), "http_version": "1.1", "raw_path": URL.encode()}
-        request |= {"scheme": "http", "server": ("testserver", 80), "client": ("127.0.0.1", 1)}
-        request |= {"root_path": "", "asgi": {"version": "3.0"}}
-        await application(request, receive, send)
-        return int(sent[0]["status"])
-
-    async def run() -> list[int]:
-        try:
-            return list(await asyncio.gather(*(post(131 + i) for i in range(8))))
-        finally:
-            await POOL.close()
-
-    try:
-        statuses = asyncio.run(run())
-    finally:
-        for _ in range(4):  # the request threads' database connections
-            EXECUTOR.submit(connections.close_all).result()
+    statuses = run_through_application(requests)
     assert statuses == [201] * 8
     march = Reading.objects.filter(meter=meter, period="2026-03-01")
     assert march.count() == 1

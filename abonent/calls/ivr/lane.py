@@ -12,9 +12,9 @@ in two statements, each its own transaction, and no lock held in between:
 
 1. the token checked (as ``core/lane.token_cte``) and, for a valid one only, the session
    read (a first step finds none);
-2. the same dialogue engine (``dialogue.Dialogue``) on the same tree takes the step in
-   memory and gives the same answer (``services.answer_body``, rendered as the operation's
-   schema renders it); then one statement stores the session — a first step's new session
+2. the operation's own step (``services.advance``: the dialogue engine on the tree) takes
+   it in memory and gives the same answer (rendered as the operation's schema renders it);
+   then one statement stores the session — a first step's new session
    unless another delivery created it meanwhile; an existing one *only if its ``last_seq``
    is still the one read*, no other delivery having taken a step of it meanwhile — and,
    only then, the step's row.
@@ -51,7 +51,7 @@ from pydantic import ValidationError
 
 from abonent.calls.ivr import services
 from abonent.calls.ivr.api import MAX_STEP_BYTES, ExpectOut, StepIn, StepOut, form_fields
-from abonent.calls.ivr.dialogue import CONTINUE, Dialogue
+from abonent.calls.ivr.dialogue import CONTINUE
 from abonent.calls.ivr.models import IvrSession, IvrStep, NodeKind
 from abonent.calls.ivr.tree import get_tree
 from abonent.core import lane
@@ -141,34 +141,6 @@ def _the_operations(session: IvrSession, data: StepIn) -> bool:
     return in_flow and session.state.get("await") != CONTINUE
 
 
-def _take(session: IvrSession, data: StepIn, at: Any) -> tuple[int, dict[str, Any], Any]:
-    """``services.take_step`` after the lock: the answer and the step to store."""
-    node_before = session.node_code
-    keys = data.input.strip()
-    dialogue = Dialogue(get_tree(), session, at, None)  # no actor: no flow stores here
-    if data.hangup:
-        reply = dialogue.caller_hung_up()
-    elif session.last_seq == 0:
-        reply = dialogue.start()
-    else:
-        reply = dialogue.handle(keys)
-    session.last_seq += 1
-    status = 422 if reply.error else 200
-    body = services.answer_body(session, reply)
-    step = IvrStep(
-        session_id=session.pk,  # None for a new session: the statement sets it
-        seq=session.last_seq,
-        at=at,
-        node_code=node_before or session.node_code,
-        input=keys,
-        result=reply.result,
-        action=reply.action,
-        status=status,
-        response=body,
-    )
-    return status, body, step
-
-
 async def post_step(scope: dict[str, Any], body: bytes, send: Any) -> bool:
     """Answer the step and return True, or return False having sent nothing and kept
     nothing of the step."""
@@ -254,7 +226,9 @@ def _taken(
     try:
         if _the_operations(session, data):
             return None
-        status, body, step = _take(session, data, at)
+        # No actor: the flows that would store with one are the operation's.
+        keys, hangup = data.input.strip(), data.hangup
+        status, body, step = services.advance(session, keys=keys, hangup=hangup, at=at, actor=None)
     except Exception as error:  # whatever it is, the operation will say it
         log.debug("IVR lane: %r; the step goes on to the operation", error)
         return None

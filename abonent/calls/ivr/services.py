@@ -103,6 +103,17 @@ def take_step(
         if hangup:  # the scenario's hang-up branch after a transfer: nothing more to do
             return StepAnswer(status=200, body=_ended_body(session), replay=True)
         raise DomainError(_("This session has ended."), code="session_ended")
+    status, body, step = advance(session, keys=keys, hangup=hangup, at=at, actor=actor)
+    insert(step)
+    update(session)
+    return StepAnswer(status=status, body=body, replay=False)
+
+
+def advance(
+    session: IvrSession, *, keys: str, hangup: bool, at: datetime, actor: Any
+) -> tuple[int, dict[str, Any], IvrStep]:
+    """The caller's step on the session, in memory: the answer's status and body, and the
+    step's row to store (of ``session.pk``; a new session's is set by whoever stores it)."""
     node_before = session.node_code
     dialogue = Dialogue(get_tree(), session, at, actor)
     if hangup:
@@ -114,21 +125,18 @@ def take_step(
     session.last_seq += 1
     status = 422 if reply.error else 200
     body = answer_body(session, reply)
-    insert(
-        IvrStep(
-            session=session,
-            seq=session.last_seq,
-            at=at,
-            node_code=node_before or session.node_code,
-            input=keys,
-            result=reply.result,
-            action=reply.action,
-            status=status,
-            response=body,
-        )
+    step = IvrStep(
+        session_id=session.pk,
+        seq=session.last_seq,
+        at=at,
+        node_code=node_before or session.node_code,
+        input=keys,
+        result=reply.result,
+        action=reply.action,
+        status=status,
+        response=body,
     )
-    update(session)
-    return StepAnswer(status=status, body=body, replay=False)
+    return status, body, step
 
 
 def _ended_body(session: IvrSession) -> dict[str, Any]:

@@ -4,26 +4,28 @@ leaves every request it cannot answer that way to the operation, having sent not
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from abonent.calls import lane
 from abonent.calls.models import Call, CallEvent
 from abonent.core.models import ApiToken, hash_token
+from abonent.core.tests.lanes import (
+    LANE_TESTS,
+    lane_offer,
+    lane_scope,
+    run_through_application,
+    through_application,
+)
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
-]
+pytestmark = LANE_TESTS
 
 URL = "/api/v1/telephony/events"
 STARTED = {
@@ -36,26 +38,11 @@ STARTED = {
 
 
 def scope(token: str, content_type: bytes = b"application/json", **extra: bytes) -> dict[str, Any]:
-    headers = [(b"authorization", f"Bearer {token}".encode()), (b"content-type", content_type)]
-    extra.setdefault("host", b"testserver")
-    headers += [(name.replace("_", "-").encode(), value) for name, value in extra.items()]
-    return {"type": "http", "method": "POST", "path": URL, "headers": headers, "query_string": b""}
+    return lane_scope(URL, token, content_type, **extra)
 
 
 def offer(scope: dict[str, Any], body: bytes) -> tuple[bool, list[dict[str, Any]]]:
-    """What the lane does with the request: (answered, the ASGI messages it sent)."""
-    sent: list[dict[str, Any]] = []
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    async def run() -> bool:
-        try:
-            return await lane.post_event(scope, body, send)
-        finally:
-            await lane.POOL.close()
-
-    return asyncio.run(run()), sent
+    return lane_offer(lane.post_event, scope, body)
 
 
 def answer(sent: list[dict[str, Any]]) -> tuple[int, dict[str, str], dict[str, Any]]:
@@ -158,40 +145,18 @@ def test_every_refusal_is_left_to_the_operation_with_nothing_sent_or_stored(
 
 
 def test_the_asgi_application_falls_back_to_the_operation_for_a_refusal(pbx_token: str) -> None:
-    from abonent.asgi import EXECUTOR, application
-
     async def post(token: str, body: bytes) -> tuple[int, dict[str, Any]]:
-        messages = [{"type": "http.request", "body": body, "more_body": False}]
-        sent: list[dict[str, Any]] = []
+        status, content = await through_application(scope(token), body)
+        return status, json.loads(content)
 
-        async def receive() -> dict[str, Any]:
-            return messages.pop(0) if messages else {"type": "http.disconnect"}
+    async def requests() -> list[tuple[int, dict[str, Any]]]:
+        return [
+            await post(pbx_token, json.dumps(STARTED).encode()),
+            await post("nonsense", json.dumps(STARTED).encode()),
+            await post(pbx_token, json.dumps({**STARTED, "event": "x"}).encode()),
+        ]
 
-        async def send(message: dict[str, Any]) -> None:
-            sent.append(message)
-
-        request = {**scope(token), "http_version": "1.1", "raw_path": URL.encode()}
-        request |= {"scheme": "http", "server": ("testserver", 80), "client": ("127.0.0.1", 1)}
-        request |= {"root_path": "", "asgi": {"version": "3.0"}}
-        await application(request, receive, send)
-        status = sent[0]["status"]
-        return status, json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
-
-    async def run() -> list[tuple[int, dict[str, Any]]]:
-        try:
-            return [
-                await post(pbx_token, json.dumps(STARTED).encode()),
-                await post("nonsense", json.dumps(STARTED).encode()),
-                await post(pbx_token, json.dumps({**STARTED, "event": "x"}).encode()),
-            ]
-        finally:
-            await lane.POOL.close()
-
-    try:
-        (ok, ok_body), (unauthorized, who), (invalid, why) = asyncio.run(run())
-    finally:
-        for _ in range(4):  # the request threads' database connections
-            EXECUTOR.submit(connections.close_all).result()
+    (ok, ok_body), (unauthorized, who), (invalid, why) = run_through_application(requests)
     assert (ok, ok_body["call_id"]) == (201, "L-1")
     assert (unauthorized, who["code"]) == (401, "unauthorized")
     assert (invalid, why["code"]) == (422, "unknown_event")

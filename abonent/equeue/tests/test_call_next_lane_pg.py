@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,18 +17,20 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from abonent.core.lane import POOL
 from abonent.core.lib import bus
 from abonent.core.models import AuditEntry, Office, Service, Window
+from abonent.core.tests.lanes import (
+    LANE_TESTS,
+    lane_offer,
+    lane_scope,
+    run_through_application,
+    through_application,
+)
 from abonent.equeue import lane, services
 from abonent.equeue.models import Action, Ticket, TicketEvent
 from abonent.equeue.tests.conftest import ASTANA, Clock, window
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
-]
+pytestmark = LANE_TESTS
 
 
 def path(window_id: int) -> str:
@@ -36,37 +38,11 @@ def path(window_id: int) -> str:
 
 
 def scope(token: str, window_id: int, **extra: bytes) -> dict[str, Any]:
-    headers = [(b"authorization", f"Bearer {token}".encode())]
-    extra.setdefault("host", b"testserver")
-    headers += [(name.replace("_", "-").encode(), value) for name, value in extra.items()]
-    return {
-        "type": "http",
-        "method": "POST",
-        "path": path(window_id),
-        "headers": headers,
-        "query_string": b"",
-    }
+    return lane_scope(path(window_id), token, None, **extra)
 
 
 def offer(request: dict[str, Any], body: bytes = b"") -> tuple[bool, list[dict[str, Any]]]:
-    sent: list[dict[str, Any]] = []
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    async def run() -> bool:
-        try:
-            return await lane.post_call_next(request, body, send)
-        finally:
-            await POOL.close()
-
-    return asyncio.run(run()), sent
-
-
-@pytest.fixture(autouse=True)
-def _pool_closed() -> Iterator[None]:
-    yield
-    asyncio.run(POOL.close())
+    return lane_offer(lane.post_call_next, request, body)
 
 
 @pytest.fixture
@@ -197,10 +173,6 @@ def test_twenty_windows_pressing_at_once_never_get_the_same_ticket(
 ) -> None:
     """Q-4 through the server's entry point: the lane and the operation (for the presses the
     lane leaves to it) share the window locks and the SKIP LOCKED claim."""
-    from django.db import connections
-
-    from abonent.asgi import EXECUTOR, application
-
     service = Service.objects.get(office=sc1, code="household")
     tokens = {}
     for n in range(1, 21):
@@ -212,34 +184,13 @@ def test_twenty_windows_pressing_at_once_never_get_the_same_ticket(
     issue(30)
 
     async def press(window_id: int, token: str) -> tuple[int, dict[str, Any]]:
-        messages = [{"type": "http.request", "body": b"", "more_body": False}]
-        sent: list[dict[str, Any]] = []
+        status, content = await through_application(scope(token, window_id), b"")
+        return status, json.loads(content) if content else {}
 
-        async def receive() -> dict[str, Any]:
-            return messages.pop(0) if messages else {"type": "http.disconnect"}
+    async def requests() -> list[tuple[int, dict[str, Any]]]:
+        return list(await asyncio.gather(*(press(w, t) for w, t in tokens.items())))
 
-        async def send(message: dict[str, Any]) -> None:
-            sent.append(message)
-
-        request = {**scope(token, window_id), "http_version": "1.1"}
-        request |= {"raw_path": path(window_id).encode(), "scheme": "http"}
-        request |= {"server": ("testserver", 80), "client": ("127.0.0.1", 1)}
-        request |= {"root_path": "", "asgi": {"version": "3.0"}}
-        await application(request, receive, send)
-        content = b"".join(m.get("body", b"") for m in sent[1:])
-        return int(sent[0]["status"]), json.loads(content) if content else {}
-
-    async def run() -> list[tuple[int, dict[str, Any]]]:
-        try:
-            return list(await asyncio.gather(*(press(w, t) for w, t in tokens.items())))
-        finally:
-            await POOL.close()
-
-    try:
-        answers = asyncio.run(run())
-    finally:
-        for _ in range(4):  # the request threads' database connections
-            EXECUTOR.submit(connections.close_all).result()
+    answers = run_through_application(requests)
     assert [status for status, _body in answers] == [200] * 20
     called = [body["id"] for _status, body in answers]
     assert len(set(called)) == 20

@@ -5,9 +5,8 @@ and kept nothing."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,7 +14,6 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -23,37 +21,24 @@ from abonent.calls.ivr import lane
 from abonent.calls.ivr.models import IvrSession, IvrStep
 from abonent.calls.ivr.tests.conftest import ASTANA, DEBTOR, SINGLE, Clock
 from abonent.calls.ivr.tests.fake_pbx import URL, FakePbx, Turn
-from abonent.core.lane import POOL
 from abonent.core.models import ApiToken, hash_token
+from abonent.core.tests.lanes import (
+    LANE_TESTS,
+    lane_offer,
+    lane_scope,
+    run_through_application,
+    through_application,
+)
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
-]
+pytestmark = LANE_TESTS
 
 
 def scope(token: str, content_type: bytes = b"application/json", **extra: bytes) -> dict[str, Any]:
-    headers = [(b"authorization", f"Bearer {token}".encode()), (b"content-type", content_type)]
-    extra.setdefault("host", b"testserver")
-    headers += [(name.replace("_", "-").encode(), value) for name, value in extra.items()]
-    return {"type": "http", "method": "POST", "path": URL, "headers": headers, "query_string": b""}
+    return lane_scope(URL, token, content_type, **extra)
 
 
 def offer(request: dict[str, Any], body: bytes) -> tuple[bool, list[dict[str, Any]]]:
-    """What the lane does with the request: (answered, the ASGI messages it sent)."""
-    sent: list[dict[str, Any]] = []
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    async def run() -> bool:
-        try:
-            return await lane.post_step(request, body, send)
-        finally:
-            await POOL.close()
-
-    return asyncio.run(run()), sent
+    return lane_offer(lane.post_step, request, body)
 
 
 @dataclass
@@ -101,12 +86,6 @@ def warm(client: Client, pbx_token: str, clock: Clock) -> None:
 @pytest.fixture
 def lane_pbx(client: Client, pbx_token: str, warm: None) -> LanePbx:
     return LanePbx(client, pbx_token, session="LANE-1")
-
-
-@pytest.fixture(autouse=True)
-def _pool_closed() -> Iterator[None]:
-    yield
-    asyncio.run(POOL.close())
 
 
 def whole_call(pbx: FakePbx) -> None:
@@ -278,10 +257,12 @@ def test_retries_gaps_and_ended_sessions_are_left_to_the_operation(
 def test_a_first_step_the_lane_cannot_finish_keeps_no_session(
     pbx_token: str, warm: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from abonent.calls.ivr import services
+
     def broken() -> Any:
         raise RuntimeError("no tree")
 
-    monkeypatch.setattr(lane, "get_tree", broken)
+    monkeypatch.setattr(services, "get_tree", broken)
     body = {"session": "NEW-1", "caller": "87011234567", "input": "", "seq": 1}
     assert offer(scope(pbx_token), json.dumps(body).encode()) == (False, [])
     assert not IvrSession.objects.filter(session_id="NEW-1").exists()
@@ -308,39 +289,16 @@ def test_a_step_the_lane_cannot_finish_keeps_nothing(
 def test_the_asgi_application_serves_a_step_from_the_lane_or_the_operation(
     pbx_token: str, clock: Clock, accounts: object, warm: None
 ) -> None:
-    from django.db import connections
-
-    from abonent.asgi import EXECUTOR, application
-
     async def post(fields: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         body = json.dumps({"session": "ASGI-1", **fields}).encode()
-        messages = [{"type": "http.request", "body": body, "more_body": False}]
-        sent: list[dict[str, Any]] = []
+        status, content = await through_application(scope(pbx_token), body)
+        return status, json.loads(content)
 
-        async def receive() -> dict[str, Any]:
-            return messages.pop(0) if messages else {"type": "http.disconnect"}
+    async def requests() -> list[tuple[int, dict[str, Any]]]:
+        steps = [("", 1), ("1", 2), ("2", 3), (f"{SINGLE}#", 4), ("1", 2), ("", 9)]
+        return [await post({"input": keys, "seq": seq}) for keys, seq in steps]
 
-        async def send(message: dict[str, Any]) -> None:
-            sent.append(message)
-
-        request = {**scope(pbx_token), "http_version": "1.1", "raw_path": URL.encode()}
-        request |= {"scheme": "http", "server": ("testserver", 80), "client": ("127.0.0.1", 1)}
-        request |= {"root_path": "", "asgi": {"version": "3.0"}}
-        await application(request, receive, send)
-        return sent[0]["status"], json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
-
-    async def run() -> list[tuple[int, dict[str, Any]]]:
-        try:
-            steps = [("", 1), ("1", 2), ("2", 3), (f"{SINGLE}#", 4), ("1", 2), ("", 9)]
-            return [await post({"input": keys, "seq": seq}) for keys, seq in steps]
-        finally:
-            await POOL.close()
-
-    try:
-        answers = asyncio.run(run())
-    finally:
-        for _ in range(4):  # the request threads' database connections
-            EXECUTOR.submit(connections.close_all).result()
+    answers = run_through_application(requests)
     codes = [(status, body.get("code") or body["prompt_code"]) for status, body in answers]
     assert codes == [
         (200, "root"),

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import django_auth
 
 from abonent.appeals.api import router as appeals_router
 from abonent.appeals.book.api import router as book_router
@@ -20,7 +19,7 @@ from abonent.cabinet.api import router as cabinet_router
 from abonent.calls.api import router as calls_router
 from abonent.calls.ivr.api import router as ivr_router
 from abonent.core.api import router as core_router
-from abonent.core.auth import TokenAuth
+from abonent.core.auth import TokenAuth, staff_session
 from abonent.core.errors import DomainError
 from abonent.equeue.api import router as queue_router
 from abonent.equeue.stats_api import router as queue_stats_router
@@ -34,7 +33,7 @@ api = NinjaAPI(
     description="Consumer-service platform: appeals, queue, contact centre, cabinet, visits.",
     urls_namespace="api-v1",
     # Staff-only unless an endpoint says auth=None (public).
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), staff_session],
 )
 
 

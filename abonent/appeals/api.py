@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import django_auth
 from pydantic import BaseModel, field_validator
 
 from abonent.appeals import access, documents, services
@@ -20,12 +19,12 @@ from abonent.appeals.codes import ApplicantType, Channel, Kind
 from abonent.appeals.models import Appeal, applicant_name
 from abonent.appeals.queries import AppealFilter, journal_page
 from abonent.appeals.rules import normalise_phone
-from abonent.core.auth import TokenAuth
+from abonent.core.auth import TokenAuth, staff_session
 from abonent.core.errors import InvalidInput, NotFound
 from abonent.core.lib.ratelimit import limit_request
 
 router = Router()
-STAFF = [TokenAuth(), django_auth]
+STAFF = [TokenAuth(), staff_session]
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 

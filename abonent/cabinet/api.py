@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.security import django_auth
 from pydantic import StrictFloat, StrictInt, StringConstraints
 
 from abonent.cabinet import services
@@ -30,13 +29,13 @@ from abonent.cabinet.invoice import LANGUAGES, invoice_pdf
 from abonent.cabinet.models import Bill, ConsumerKind, Reading
 from abonent.cabinet.permissions import may_review, reading_submitter
 from abonent.cabinet.staff import review_queryset
-from abonent.core.auth import TokenAuth
+from abonent.core.auth import TokenAuth, staff_session
 from abonent.core.errors import Forbidden, InvalidInput, NotFound
 from abonent.core.lib.ratelimit import hit
 
 router = Router()
 # Staff and integrations by token or staff session; consumers by their cabinet session.
-READINGS_AUTH = [TokenAuth(), django_auth, CabinetSessionAuth()]
+READINGS_AUTH = [TokenAuth(), staff_session, CabinetSessionAuth()]
 
 SourceIn = Literal["cabinet", "ivr", "contact_center", "api", "billing"]
 
@@ -228,7 +227,7 @@ class ReviewIn(Schema):
     note: str = Field("", max_length=500, description="Required to reject: why.")
 
 
-STAFF_AUTH = [TokenAuth(), django_auth]
+STAFF_AUTH = [TokenAuth(), staff_session]
 
 
 def _reviewer(request: HttpRequest) -> None:

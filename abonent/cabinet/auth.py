@@ -28,10 +28,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
-from ninja.security import APIKeyCookie
 
 from abonent.cabinet.models import Account, CabinetLogin, SignInThrottle
 from abonent.core import audit
+from abonent.core.auth import SessionCookieOnly
 from abonent.core.errors import DomainError, InvalidInput, NotFound
 
 LOCK_AFTER = 5
@@ -272,7 +272,7 @@ def current_principal(request: HttpRequest) -> Principal | None:
     return principal_for(login)
 
 
-class CabinetSessionAuth(APIKeyCookie):
+class CabinetSessionAuth(SessionCookieOnly):
     """Ninja auth for the consumer's session cookie (CSRF-checked on unsafe methods)."""
 
     param_name = settings.SESSION_COOKIE_NAME

@@ -24,7 +24,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import django_auth
 
 from abonent.appeals.models import Appeal, applicant_name
 from abonent.calls import access, queries, services, stats
@@ -49,11 +48,11 @@ from abonent.calls.rules import (
     normalise_phone,
     parse_pbx_time,
 )
-from abonent.core.auth import TokenAuth
+from abonent.core.auth import TokenAuth, staff_session
 from abonent.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 
 router = Router()
-STAFF = [TokenAuth(), django_auth]
+STAFF = [TokenAuth(), staff_session]
 INTEGRATION = [TokenAuth()]
 MAX_EVENT_BYTES = 16 * 1024
 _DIRECTIONS = {"in": "in", "incoming": "in", "out": "out", "outgoing": "out"}

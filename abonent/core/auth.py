@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja.security import HttpBearer
+from ninja.security import APIKeyCookie, HttpBearer, SessionAuth
 
 from abonent.core.lib.moments import aware_utc
 from abonent.core.models import ApiToken, hash_token
@@ -35,6 +35,27 @@ class StaffBackend(ModelBackend):
 
 
 ROLE_SEPARATOR = "\n"  # group names are role codes: ASCII words
+
+
+class SessionCookieOnly(APIKeyCookie):
+    """A session-cookie auth that looks at the request only when it carries the session
+    cookie. Ninja checks CSRF before it looks for the cookie, so a POST without any session
+    — a machine whose bearer token is wrong or missing — got ``403 CSRF check Failed``
+    instead of ``401 unauthorized`` (api.md). With the cookie, CSRF is checked as before."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if self.param_name not in request.COOKIES:
+            return None
+        key: str | None = super()._get_key(request)
+        return key
+
+
+class StaffSessionAuth(SessionCookieOnly, SessionAuth):
+    """Django's session (staff pages calling the API), CSRF-checked."""
+
+
+# The API's session auth, after the bearer token: ``[TokenAuth(), staff_session]``.
+staff_session = StaffSessionAuth()
 
 
 class TokenAuth(HttpBearer):

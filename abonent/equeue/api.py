@@ -11,9 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.security import django_auth
 
-from abonent.core.auth import TokenAuth
+from abonent.core.auth import TokenAuth, staff_session
 from abonent.core.errors import Forbidden, NotFound
 from abonent.core.lib.ratelimit import limit_request
 from abonent.core.models import Office, Service, Window
@@ -25,7 +24,7 @@ from abonent.equeue.models import Status as TicketStatus
 from abonent.workdays.services import get_calendar
 
 router = Router()
-STAFF = [TokenAuth(), django_auth]
+STAFF = [TokenAuth(), staff_session]
 
 
 class OptionalAuth(TokenAuth):

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.security import django_auth
 
 from abonent.appeals.book import access, documents, files, services
 from abonent.appeals.book.models import BookEntry, ComplaintBook, EntryFile
@@ -30,12 +29,12 @@ from abonent.appeals.book.views import (
     too_large,
     with_answer_scan,
 )
-from abonent.core.auth import TokenAuth
+from abonent.core.auth import TokenAuth, staff_session
 from abonent.core.errors import Forbidden, InvalidInput
 from abonent.core.lib.ratelimit import limit_request
 
 router = Router()
-STAFF = [TokenAuth(), django_auth]
+STAFF = [TokenAuth(), staff_session]
 
 
 def _book(office: str) -> ComplaintBook:

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
-from ninja.security import django_auth
 
 from abonent.appeals.api import ApplicantIn
 from abonent.appeals.attachments import Upload
@@ -19,10 +18,10 @@ from abonent.appeals.boxes import access, checklist, documents, queries, service
 from abonent.appeals.boxes.models import BoxItem, Collection, ItemStatus
 from abonent.appeals.codes import Kind
 from abonent.appeals.services import MAX_TEXT
-from abonent.core.auth import TokenAuth
+from abonent.core.auth import TokenAuth, staff_session
 from abonent.core.errors import InvalidInput
 
-router = Router(auth=[TokenAuth(), django_auth])
+router = Router(auth=[TokenAuth(), staff_session])
 
 
 class ItemIn(Schema):

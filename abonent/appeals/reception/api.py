@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.security import django_auth
 
 from abonent.appeals import access as appeal_access
 from abonent.appeals import services as appeal_services
@@ -22,12 +21,12 @@ from abonent.appeals.codes import Channel, Kind, Outcome
 from abonent.appeals.models import Appeal
 from abonent.appeals.reception import access, notices, queries, services
 from abonent.appeals.reception.models import Booking, Mark, ReceptionOfficial, Weekday
-from abonent.core.auth import TokenAuth
+from abonent.core.auth import TokenAuth, staff_session
 from abonent.core.errors import InvalidInput
 from abonent.core.lib.ratelimit import limit_request
 
 router = Router()
-STAFF = [TokenAuth(), django_auth]
+STAFF = [TokenAuth(), staff_session]
 SCHEDULE_LIMIT = 60  # requests per client per minute
 
 

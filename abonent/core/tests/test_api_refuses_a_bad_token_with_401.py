@@ -10,6 +10,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from abonent.core.models import Window
+
 POSTS = [
     "/api/v1/readings",  # token, staff session or consumer session
     "/api/v1/queue/windows/1/call-next",  # token or staff session
@@ -31,12 +33,16 @@ def test_a_post_without_a_valid_token_or_session_is_401(
 
 
 def test_a_staff_session_is_still_csrf_checked(demo: None) -> None:
+    operator = get_user_model().objects.get(username="operator")
+    elsewhere = Window.objects.exclude(staffprofile__user=operator).first()
+    assert elsewhere is not None
+    path = f"/api/v1/queue/windows/{elsewhere.pk}/call-next"
     client = Client(enforce_csrf_checks=True)
-    client.force_login(get_user_model().objects.get(username="operator"))
-    refused = client.post("/api/v1/queue/windows/1/call-next")
+    client.force_login(operator)
+    refused = client.post(path)
     assert refused.status_code == 403 and b"CSRF" in refused.content
     secret = "k" * 32  # the CSRF cookie a page would set, and the header a page would send
     client.cookies["csrftoken"] = secret
-    answered = client.post("/api/v1/queue/windows/1/call-next", headers={"X-CSRFToken": secret})
-    # Past the CSRF check, the operation itself answers (window 1 is not this operator's).
+    answered = client.post(path, headers={"X-CSRFToken": secret})
+    # Past the CSRF check, the operation itself answers: this is not the operator's window.
     assert answered.json()["code"] == "not_your_window", answered.content

@@ -54,10 +54,6 @@ MAX_READING_BYTES = 4 * 1024  # a reading is a few fields; a longer body is the 
 log = logging.getLogger(__name__)
 
 
-def _quoted(fields: list[Any], prefix: str = "") -> str:
-    return ", ".join(f'{prefix}"{f.column}"' for f in fields)
-
-
 @functools.cache
 def _read_sql() -> tuple[str, list[Any], list[Any]]:
     """The token's user, name and roles; the meter by account and serial; and its latest
@@ -67,11 +63,11 @@ def _read_sql() -> tuple[str, list[Any], list[Any]]:
     reading: list[Any] = list(Reading._meta.concrete_fields)
     sql = (
         f"WITH {lane.token_cte(integration_only=False)} "  # noqa: S608
-        f"SELECT tok.user_id, tok.username, tok.roles, {_quoted(meter, 'm.')}, "
-        f"{_quoted(reading, 'r.')}, r.row_version::text "
+        f"SELECT tok.user_id, tok.username, tok.roles, {lane.columns(meter, 'm.')}, "
+        f"{lane.columns(reading, 'r.')}, r.row_version::text "
         f'FROM tok CROSS JOIN "{Meter._meta.db_table}" m '
         f'JOIN "{Account._meta.db_table}" a ON a.id = m.account_id '
-        f"LEFT JOIN LATERAL (SELECT {_quoted(reading)}, xmin AS row_version "
+        f"LEFT JOIN LATERAL (SELECT {lane.columns(reading)}, xmin AS row_version "
         f'FROM "{Reading._meta.db_table}" WHERE meter_id = m.id AND period <= %s '
         "ORDER BY period DESC LIMIT %s) r ON true "
         "WHERE a.number = %s AND m.serial = %s AND m.is_active AND a.is_active"
@@ -95,14 +91,9 @@ def _write_sql(replacing: bool) -> str:
         )
     else:
         values = ", ".join(["%s"] * len(columns))
-        written = f'INSERT INTO "{table}" ({_quoted(columns)}) VALUES ({values}) RETURNING id'  # noqa: S608
-    entry = fast_insert.value_fields(AuditEntry)
-    selected = ", ".join("r.id::text" if f.name == "object_id" else "%s" for f in entry)
-    return (
-        f"WITH r AS ({written}) "  # noqa: S608
-        f'INSERT INTO "{AuditEntry._meta.db_table}" ({_quoted(entry)}) '
-        f"SELECT {selected} FROM r RETURNING object_id"
-    )
+        written = f'INSERT INTO "{table}" ({lane.columns(columns)}) VALUES ({values}) RETURNING id'  # noqa: S608
+    entry = fast_insert.insert_from_sql(AuditEntry, "r", "object_id", "r.id::text")
+    return f"WITH r AS ({written}) {entry} RETURNING object_id"
 
 
 def _payload(scope: dict[str, Any], body: bytes) -> ReadingIn | None:
@@ -149,15 +140,14 @@ class _Taken:
             self.version = None
         reading.submitted_by_id = user_id
         self.reading, self.meter = reading, meter
-        self.entry = AuditEntry(
+        # Its object id is the reading's, which the write statement puts in.
+        self.entry = audit.new_entry(
             actor_id=user_id,
             actor_label=username,
             action=services.audit_action(existing),
-            object_type=Reading._meta.label_lower,
-            object_id="",  # the reading's id, by the statement
-            before=audit.jsonable(before),
-            after=audit.jsonable(services.audited_after(reading, meter)),
-            note="",
+            obj=reading,
+            before=before,
+            after=services.audited_after(reading, meter),
         )
 
     @property
@@ -169,9 +159,7 @@ class _Taken:
             values = [*fast_insert.update_statement(self.reading)[1], self.version]
         else:
             values = fast_insert.insert_statement(self.reading)[1]
-        entry = fast_insert.insert_statement(self.entry)[1]
-        names = [f.name for f in fast_insert.value_fields(AuditEntry)]
-        entry = [v for name, v in zip(names, entry, strict=True) if name != "object_id"]
+        entry = fast_insert.insert_values_but(self.entry, "object_id")
         return _write_sql(self.replacing), [*values, *entry]
 
 

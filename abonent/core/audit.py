@@ -33,17 +33,40 @@ def record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Audit rows are written inside the transaction of the change.")
     user = actor if actor is not None and actor.is_authenticated else None
-    return insert(
-        AuditEntry(
-            actor=user,  # type: ignore[misc]
-            actor_label=user.get_username() if user is not None else "system",
-            action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            before=jsonable(before),
-            after=jsonable(after),
-            note=note,
-        )
+    label = user.get_username() if user is not None else "system"
+    entry = new_entry(
+        actor_id=user.pk if user is not None else None,
+        actor_label=label,
+        action=action,
+        obj=obj,
+        before=before,
+        after=after,
+        note=note,
+    )
+    return insert(entry)
+
+
+def new_entry(
+    *,
+    actor_id: Any,
+    actor_label: str,
+    action: str,
+    obj: models.Model,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    note: str = "",
+) -> AuditEntry:
+    """The audit row ``record`` writes, unsaved (the lanes write it in statements of their
+    own)."""
+    return AuditEntry(
+        actor_id=actor_id,
+        actor_label=actor_label,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        before=jsonable(before),
+        after=jsonable(after),
+        note=note,
     )
 
 

@@ -193,6 +193,12 @@ def body_fields(scope: dict[str, Any], body: bytes, max_bytes: int) -> dict[str,
     return None
 
 
+def columns(fields: list[Any], prefix: str = "") -> str:
+    """The fields' columns, quoted, for a lane's written-out statements (``prefix``: a
+    table alias and its dot)."""
+    return ", ".join(f'{prefix}"{f.column}"' for f in fields)
+
+
 @functools.cache
 def token_cte(integration_only: bool = True) -> str:
     """``tok`` — the token's id and user (and, when not ``integration_only``, the user's

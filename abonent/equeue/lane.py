@@ -64,10 +64,6 @@ def window_of(path: str) -> int | None:
     return int(digits)
 
 
-def _quoted(fields: list[Any], prefix: str) -> str:
-    return ", ".join(f'{prefix}"{f.column}"' for f in fields)
-
-
 @functools.cache
 def _lock_sql() -> tuple[str, list[Any], list[Any]]:
     """The token's user and name, the window locked with its office, and whether the user
@@ -76,7 +72,8 @@ def _lock_sql() -> tuple[str, list[Any], list[Any]]:
     offices: list[Any] = list(Office._meta.concrete_fields)
     sql = (
         f"WITH {lane.token_cte(integration_only=False)} "  # noqa: S608
-        f"SELECT tok.user_id, tok.username, {_quoted(windows, 'w.')}, {_quoted(offices, 'o.')}, "
+        f"SELECT tok.user_id, tok.username, {lane.columns(windows, 'w.')}, "
+        f"{lane.columns(offices, 'o.')}, "
         f'EXISTS (SELECT 1 FROM "{StaffProfile._meta.db_table}" p '
         "WHERE p.user_id = tok.user_id AND p.window_id = w.id) "
         f'FROM tok, "{Window._meta.db_table}" w JOIN "{Office._meta.db_table}" o '
@@ -142,15 +139,13 @@ def _claimed(call: _Call, row: Any, at: datetime) -> tuple[Ticket, dict[str, Any
 
 def _writes(call: _Call, ticket: Ticket, before: dict[str, Any], at: datetime) -> Any:
     """The write statement's values, and the live event (channel, payload, sent or not)."""
-    entry = AuditEntry(
+    entry = audit.new_entry(
         actor_id=call.user_id,
         actor_label=call.username,
         action=f"ticket.{Action.CALLED}",
-        object_type=Ticket._meta.label_lower,
-        object_id=str(ticket.pk),
-        before=audit.jsonable(before),
-        after=audit.jsonable(audit.snapshot(ticket, services.AUDITED)),
-        note="",
+        obj=ticket,
+        before=before,
+        after=audit.snapshot(ticket, services.AUDITED),
     )
     step = TicketEvent(
         ticket=ticket,

@@ -62,10 +62,6 @@ PATH = "/api/v1/ivr/step"
 log = logging.getLogger(__name__)
 
 
-def _quoted(fields: list[Any]) -> str:
-    return ", ".join(f'"{f.column}"' for f in fields)
-
-
 @functools.cache
 def _read_sql() -> tuple[str, list[Any]]:
     """The token check and, for a valid token only, one row: the session with every column
@@ -78,17 +74,6 @@ def _read_sql() -> tuple[str, list[Any]]:
         f'LEFT JOIN "{IvrSession._meta.db_table}" s ON s.session_id = %s'
     )
     return sql, everything
-
-
-def _step_insert(session_id: str) -> str:
-    """The step's row, from the session ``session_id`` (an SQL name) that a statement's
-    common table expression returns; its values are ``fast_insert``'s but the session's."""
-    columns = fast_insert.value_fields(IvrStep)
-    selected = ", ".join(session_id if f.name == "session" else "%s" for f in columns)
-    return (
-        f'INSERT INTO "{IvrStep._meta.db_table}" ({_quoted(columns)}) '  # noqa: S608
-        f"SELECT {selected} FROM stored RETURNING id"
-    )
 
 
 @functools.cache
@@ -104,7 +89,7 @@ def _write_sql(new: bool, lazily: bool) -> str:
     lazy = "WHERE set_config('synchronous_commit', 'off', true) = 'off' " if lazily else ""
     if new:
         stored = (
-            f'INSERT INTO "{table}" ({_quoted(fields)}) '
+            f'INSERT INTO "{table}" ({lane.columns(fields)}) '
             f"SELECT {', '.join(['%s'] * len(fields))} {lazy}"
             "ON CONFLICT (session_id) DO NOTHING RETURNING id"
         )
@@ -115,7 +100,8 @@ def _write_sql(new: bool, lazily: bool) -> str:
             f'UPDATE "{table}" SET {assignments} '  # noqa: S608
             f"WHERE id = %s AND last_seq = %s {lazy}RETURNING id"
         )
-    return f"WITH stored AS ({stored}) {_step_insert('stored.id')}"
+    step = fast_insert.insert_from_sql(IvrStep, "stored", "session", "stored.id")
+    return f"WITH stored AS ({stored}) {step} RETURNING id"
 
 
 def _step(scope: dict[str, Any], body: bytes) -> StepIn | None:
@@ -193,9 +179,7 @@ def _session(data: StepIn, fields: list[Any], row: Any, at: Any) -> IvrSession |
 def _write(session: IvrSession, step: IvrStep) -> tuple[str, list[Any]]:
     """The write statement and its values: the session's, then the step's."""
     lazily = settings.ABONENT_PBX_ASYNC_COMMIT
-    names = [f.name for f in fast_insert.value_fields(IvrStep)]
-    step_values = fast_insert.insert_statement(step)[1]
-    step_values = [v for name, v in zip(names, step_values, strict=True) if name != "session"]
+    step_values = fast_insert.insert_values_but(step, "session")
     if session.pk is None:
         return _write_sql(True, lazily), [*fast_insert.insert_statement(session)[1], *step_values]
     *assigned, key = fast_insert.update_statement(session)[1]

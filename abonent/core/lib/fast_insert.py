@@ -78,6 +78,25 @@ def insert_statement(obj: models.Model) -> tuple[str, list[Any]]:
     return sql, [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
 
 
+def insert_from_sql(model: type[models.Model], source: str, field: str, expression: str) -> str:
+    """``INSERT ... SELECT ... FROM source``: a row of ``model`` for each row of ``source``
+    (a common table expression of the caller's statement), ``field``'s value the SQL
+    ``expression`` over it; the other values are ``insert_values_but``'s."""
+    fields = value_fields(model)
+    selected = ", ".join(expression if f.name == field else "%s" for f in fields)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    # Built from the model's names and the caller's SQL; every value is a bound parameter.
+    return f"INSERT INTO {table} ({columns}) SELECT {selected} FROM {source}"  # noqa: S608
+
+
+def insert_values_but(obj: models.Model, field: str) -> list[Any]:
+    """``insert_statement``'s values for ``obj`` without ``field``'s (``insert_from_sql``)."""
+    names = [f.name for f in value_fields(type(obj))]
+    values = insert_statement(obj)[1]
+    return [v for name, v in zip(names, values, strict=True) if name != field]
+
+
 def insert[M: models.Model](obj: M) -> M:
     """Insert ``obj`` (new, its primary key unset) and return it with its key."""
     model = type(obj)

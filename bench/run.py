@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from bench import cabinet, callers, paced, queue
+from bench import cabinet, callers, history, paced, queue
 from bench.scenarios import EVENTS, READINGS, SCENARIOS, Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +40,9 @@ IVR_CALLERS = int(os.environ.get("BENCH_IVR_CALLERS", "40"))
 # The open loads of bench/paced.py: the rates the issues name (#6, #7).
 EVENTS_RATE = float(os.environ.get("BENCH_EVENTS_RATE", "1000"))
 READINGS_RATE = float(os.environ.get("BENCH_READINGS_RATE", "500"))
+# The contact centre's past (bench/history.py): calls with their events, IVR sessions.
+CALL_HISTORY = int(os.environ.get("BENCH_CALL_HISTORY", "200000"))
+IVR_HISTORY = int(os.environ.get("BENCH_IVR_HISTORY", "100000"))
 QUEUE_WORDS = {"queue", "call-next", "board"}
 CABINET_WORDS = {"cabinet", "readings", "import"}
 CALLS_WORDS = {"telephony", "events", "ivr"}
@@ -115,6 +118,10 @@ def prepare_database(env: dict[str, str]) -> None:
     ):
         print("manage.py", *cmd, flush=True)
         subprocess.run([PY, "manage.py", *cmd], cwd=ROOT, env=env, check=True)
+    if not ONLY or any(selected(word) for word in CALLS_WORDS):
+        started = time.perf_counter()
+        line = history.load(DB_URL, CALL_HISTORY, IVR_HISTORY)
+        print(f"{line} ({time.perf_counter() - started:.1f} s)", flush=True)
     # What autovacuum would do after a while: statistics for the planner and a visibility
     # map for index-only scans. A benchmark right after a bulk load would measure neither.
     with psycopg.connect(DB_URL, autocommit=True) as conn:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench.queue import Http, percentiles
+from bench.queue import run as client_run
 
 CONNECTIONS = 64
 # Request k of the run -> (path, JSON body).
@@ -94,13 +95,7 @@ async def paced(
 
 
 def run(base: str, token: str, make: Make, rate: float, seconds: float) -> dict[str, Any]:
-    """Run with uvloop where installed (a cheaper client leaves more to the server)."""
-    try:
-        import uvloop
-
-        result = uvloop.run(paced(base, token, make, rate, seconds))
-    except ImportError:
-        result = asyncio.run(paced(base, token, make, rate, seconds))
+    result = client_run(paced(base, token, make, rate, seconds))
     ok = sum(n for status, n in result.statuses.items() if 200 <= status < 300)
     errors = sum(result.statuses.values()) - ok
     return {

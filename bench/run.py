@@ -4,7 +4,6 @@ latency percentiles per scenario. Only 127.0.0.1 is ever a target."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -336,7 +335,7 @@ def row(name: str, rps: float, p: dict[str, float], errors: int) -> None:
 def run_queue(base: str, env: dict[str, str]) -> None:
     if selected("queue call-next"):
         setup = queue_setup(env, tickets=QUEUE_WINDOWS * 25)
-        result = asyncio.run(queue.call_next_load(base, setup["windows"], SECONDS))
+        result = queue.run(queue.call_next_load(base, setup["windows"], SECONDS))
         stats = queue.percentiles(result.latencies_ms)
         row(
             f"queue call-next, {QUEUE_WINDOWS} windows at once ({QUEUE_WINDOWS})",
@@ -356,7 +355,7 @@ def run_queue(base: str, env: dict[str, str]) -> None:
         try:
             board_base = f"http://127.0.0.1:{port}"
             wait_healthy(board_base)
-            r = asyncio.run(
+            r = queue.run(
                 queue.board_latency(
                     base,
                     board_base,
@@ -460,7 +459,7 @@ def main() -> None:
             )
         run_queue(base, env)
         if selected("ivr callers"):
-            result = asyncio.run(
+            result = queue.run(
                 callers.ivr_callers(
                     base, env["BENCH_OKTELL_TOKEN"], env["BENCH_RUN"], IVR_CALLERS, SECONDS
                 )

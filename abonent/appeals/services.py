@@ -113,17 +113,23 @@ class AppealInput:
 def _earlier_answered(data: AppealInput) -> dict[int, str]:
     """Answered appeals of the same applicant, found by contact (e-mail, phone) or by the
     organisation's name — a surname alone would match namesakes. Plain SQL: it runs on
-    every registration, and the partial indexes (status = 'answered') need the literal."""
+    every registration, and the partial indexes (status = 'answered') need the literal.
+
+    One lookup per contact, joined by UNION, then the newest: every plan of it reads the
+    partial indexes. With ``col = %s OR ...`` and ``LIMIT``, PostgreSQL's generic plan for
+    the prepared statement (which it prefers after five runs when it misjudges a contact's
+    frequency) walked all answered appeals newest first: 1.6 s with 600,000 of them."""
     pairs = [("email", data.email), ("phone", data.phone), ("org_name", data.org_name)]
     used = [(column, value) for column, value in pairs if value]
     if not used:
         return {}
     table = connection.ops.quote_name(Appeal._meta.db_table)
-    where = " OR ".join(f"{column} = %s" for column, _ in used)
-    sql = (
-        f"SELECT id, text FROM {table} WHERE status = '{Status.ANSWERED.value}' "  # noqa: S608
-        f"AND ({where}) ORDER BY registered_at DESC LIMIT 20"
+    lookups = " UNION ".join(
+        f"SELECT id, text, registered_at FROM {table} "  # noqa: S608
+        f"WHERE status = '{Status.ANSWERED.value}' AND {column} = %s"
+        for column, _ in used
     )
+    sql = f"SELECT id, text FROM ({lookups}) answered ORDER BY registered_at DESC LIMIT 20"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [value for _, value in used])
         return {int(pk): str(text) for pk, text in cursor.fetchall()}

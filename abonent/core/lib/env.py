@@ -117,6 +117,11 @@ def parse_database_url(url: str, *, base_dir: Path) -> DatabaseUrl:
             if plan_cache_mode not in {"auto", "force_custom_plan", "force_generic_plan"}:
                 raise ImproperlyConfigured(f"DB_PLAN_CACHE_MODE: unknown mode {plan_cache_mode!r}")
             options["options"] = f"-c plan_cache_mode={plan_cache_mode}"
+        # JIT compiles a query whose estimated cost is high — 15-200 ms spent before the
+        # first row, which an OLTP request never earns back (a registration's repeat check
+        # took 223 ms instead of 0.3 where a generic plan misjudged a contact's frequency).
+        if not envbool("DB_JIT", False):
+            options["options"] = f"{options.get('options', '')} -c jit=off".strip()
         return DatabaseUrl(
             "postgresql",
             {

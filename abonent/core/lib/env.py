@@ -108,20 +108,26 @@ def parse_database_url(url: str, *, base_dir: Path) -> DatabaseUrl:
         # own plan_cache_mode (auto) then reuses a generic plan where it estimates it no
         # costlier than the custom ones, so a query whose partial index only a custom plan
         # can use normally keeps custom plans (DB_PLAN_CACHE_MODE=force_custom_plan makes
-        # that certain). Planning the hot statements every time was half their cost (token
+        # that certain). Normally: where PostgreSQL misjudges a value's frequency it prefers
+        # a generic plan that is far worse, so a hot query must be written so that every plan
+        # of it is good (appeals' ``_earlier_answered`` is the example). Planning the hot statements every time was half their cost (token
         # lookup 1.25 -> 0.57 ms, a PBX event's statement 2.3 -> 1.6 ms on the bench box).
+        settings_: list[str] = []
         if envbool("DB_SERVER_SIDE_BINDING", True):
             options["server_side_binding"] = True
             options["prepare_threshold"] = envint("DB_PREPARE_THRESHOLD", 5, minimum=0)
             plan_cache_mode = os.environ.get("DB_PLAN_CACHE_MODE", "auto")
             if plan_cache_mode not in {"auto", "force_custom_plan", "force_generic_plan"}:
                 raise ImproperlyConfigured(f"DB_PLAN_CACHE_MODE: unknown mode {plan_cache_mode!r}")
-            options["options"] = f"-c plan_cache_mode={plan_cache_mode}"
+            settings_.append(f"-c plan_cache_mode={plan_cache_mode}")
         # JIT compiles a query whose estimated cost is high — 15-200 ms spent before the
         # first row, which an OLTP request never earns back (a registration's repeat check
         # took 223 ms instead of 0.3 where a generic plan misjudged a contact's frequency).
         if not envbool("DB_JIT", False):
-            options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+            settings_.append("-c jit=off")
+        # Server settings for every connection, after any the URL's ?options= gives.
+        if joined := " ".join([options.get("options", ""), *settings_]).strip():
+            options["options"] = joined
         return DatabaseUrl(
             "postgresql",
             {

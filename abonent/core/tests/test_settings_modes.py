@@ -90,3 +90,18 @@ def test_database_urls_are_parsed(tmp_path: Path) -> None:
     assert absolute.settings["NAME"] == "/tmp/y.sqlite3"
     with pytest.raises(ImproperlyConfigured):
         parse_database_url("mysql://x/y", base_dir=tmp_path)
+
+
+def test_postgres_connection_settings_keep_the_urls_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("DB_SERVER_SIDE_BINDING", "DB_PLAN_CACHE_MODE", "DB_JIT"):
+        monkeypatch.delenv(name, raising=False)
+    url = "postgres://u@h/db?options=-c%20search_path%3Dabonent"
+    options = parse_database_url(url, base_dir=tmp_path).settings["OPTIONS"]
+    assert options["options"] == "-c search_path=abonent -c plan_cache_mode=auto -c jit=off"
+    assert options["server_side_binding"] is True
+    monkeypatch.setenv("DB_JIT", "on")
+    monkeypatch.setenv("DB_SERVER_SIDE_BINDING", "off")
+    options = parse_database_url("postgres://u@h/db", base_dir=tmp_path).settings["OPTIONS"]
+    assert "options" not in options and "server_side_binding" not in options

@@ -110,8 +110,9 @@ def parse_database_url(url: str, *, base_dir: Path) -> DatabaseUrl:
         # can use normally keeps custom plans (DB_PLAN_CACHE_MODE=force_custom_plan makes
         # that certain). Normally: where PostgreSQL misjudges a value's frequency it prefers
         # a generic plan that is far worse, so a hot query must be written so that every plan
-        # of it is good (appeals' ``_earlier_answered`` is the example). Planning the hot statements every time was half their cost (token
-        # lookup 1.25 -> 0.57 ms, a PBX event's statement 2.3 -> 1.6 ms on the bench box).
+        # of it is good (appeals' ``_earlier_answered`` is the example). Planning the hot
+        # statements every time was half their cost (token lookup 1.25 -> 0.57 ms, a PBX
+        # event's statement 2.3 -> 1.6 ms on the bench box).
         settings_: list[str] = []
         if envbool("DB_SERVER_SIDE_BINDING", True):
             options["server_side_binding"] = True

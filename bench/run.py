@@ -117,7 +117,7 @@ def prepare_database(env: dict[str, str]) -> None:
     ):
         print("manage.py", *cmd, flush=True)
         subprocess.run([PY, "manage.py", *cmd], cwd=ROOT, env=env, check=True)
-    if not ONLY or any(selected(word) for word in CALLS_WORDS):
+    if any(selected(word) for word in CALLS_WORDS):  # every word is selected without ONLY
         started = time.perf_counter()
         line = history.load(DB_URL, CALL_HISTORY, IVR_HISTORY)
         print(f"{line} ({time.perf_counter() - started:.1f} s)", flush=True)

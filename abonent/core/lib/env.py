@@ -113,21 +113,21 @@ def parse_database_url(url: str, *, base_dir: Path) -> DatabaseUrl:
         # of it is good (appeals' ``_earlier_answered`` is the example). Planning the hot
         # statements every time was half their cost (token lookup 1.25 -> 0.57 ms, a PBX
         # event's statement 2.3 -> 1.6 ms on the bench box).
-        settings_: list[str] = []
+        server_settings: list[str] = []
         if envbool("DB_SERVER_SIDE_BINDING", True):
             options["server_side_binding"] = True
             options["prepare_threshold"] = envint("DB_PREPARE_THRESHOLD", 5, minimum=0)
             plan_cache_mode = os.environ.get("DB_PLAN_CACHE_MODE", "auto")
             if plan_cache_mode not in {"auto", "force_custom_plan", "force_generic_plan"}:
                 raise ImproperlyConfigured(f"DB_PLAN_CACHE_MODE: unknown mode {plan_cache_mode!r}")
-            settings_.append(f"-c plan_cache_mode={plan_cache_mode}")
+            server_settings.append(f"-c plan_cache_mode={plan_cache_mode}")
         # JIT compiles a query whose estimated cost is high — 15-200 ms spent before the
         # first row, which an OLTP request never earns back (a registration's repeat check
         # took 223 ms instead of 0.3 where a generic plan misjudged a contact's frequency).
         if not envbool("DB_JIT", False):
-            settings_.append("-c jit=off")
+            server_settings.append("-c jit=off")
         # Server settings for every connection, after any the URL's ?options= gives.
-        if joined := " ".join([options.get("options", ""), *settings_]).strip():
+        if joined := " ".join([options.get("options", ""), *server_settings]).strip():
             options["options"] = joined
         return DatabaseUrl(
             "postgresql",

@@ -92,7 +92,7 @@ def _write_sql(replacing: bool) -> str:
     else:
         values = ", ".join(["%s"] * len(columns))
         written = f'INSERT INTO "{table}" ({lane.columns(columns)}) VALUES ({values}) RETURNING id'  # noqa: S608
-    entry = fast_insert.insert_from_sql(AuditEntry, "r", "object_id", "r.id::text")
+    entry = fast_insert.insert_from_sql(AuditEntry, "r", {"object_id": "r.id::text"})
     return f"WITH r AS ({written}) {entry} RETURNING object_id"
 
 
@@ -159,7 +159,7 @@ class _Taken:
             values = [*fast_insert.update_statement(self.reading)[1], self.version]
         else:
             values = fast_insert.insert_statement(self.reading)[1]
-        entry = fast_insert.insert_values_but(self.entry, "object_id")
+        entry = fast_insert.insert_values_but(self.entry, ["object_id"])
         return _write_sql(self.replacing), [*values, *entry]
 
 

@@ -4,6 +4,7 @@ administrator's page and the operator consoles of that office subscribe."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import transaction
@@ -22,20 +23,42 @@ def ticket_changed(ticket: Any, *, action: str, at: Any, window: Any = None) -> 
     transaction.on_commit(lambda: bus.publish(name, payload))
 
 
+# The ticket's own fields in a step's payload (the key, the field's attribute).
+_TICKET_FIELDS = (
+    ("ticket", "id"),
+    ("number", "number"),
+    ("status", "status"),
+    ("service", "service_id"),
+)
+
+
 def ticket_event(
     ticket: Any, *, action: str, at: Any, window: Any = None
 ) -> tuple[str, dict[str, Any]]:
     """The channel and payload of a ticket's step."""
-    payload = {
+    payload = _step_fields(action=action, at=at, window=window)
+    payload.update((key, getattr(ticket, name)) for key, name in _TICKET_FIELDS)
+    return channel(ticket.office_id), payload
+
+
+def _step_fields(*, action: str, at: Any, window: Any) -> dict[str, Any]:
+    return {
         "action": action,
-        "ticket": ticket.pk,
-        "number": ticket.number,
-        "status": ticket.status,
-        "service": ticket.service_id,
         "window": window.number if window is not None else None,
         "at": at.isoformat(),
     }
-    return channel(ticket.office_id), payload
+
+
+def ticket_event_sql(row: str, columns: dict[str, str]) -> str:
+    """``ticket_event``'s payload as a JSON object in SQL, for a statement that writes the
+    ticket (a lane's): the ticket's fields from ``row`` (its alias; ``columns``: the
+    column of each attribute), the step's from one value (``ticket_event_params``)."""
+    fields = ", ".join(f"'{key}', {row}.\"{columns[name]}\"" for key, name in _TICKET_FIELDS)
+    return f"(%s::jsonb || jsonb_build_object({fields}))"
+
+
+def ticket_event_params(*, action: str, at: Any, window: Any = None) -> list[str]:
+    return [json.dumps(_step_fields(action=action, at=at, window=window))]
 
 
 def dispute_changed(dispute: Any, *, office_id: int, action: str, at: Any) -> None:

@@ -48,7 +48,7 @@ from abonent.core.lib.fast_insert import loaded
 from abonent.core.models import AuditEntry, Office, Service, StaffProfile, Window
 from abonent.equeue import events, services
 from abonent.equeue.api import ticket_out
-from abonent.equeue.models import Action, Priority, Status, Ticket, TicketEvent
+from abonent.equeue.models import Action, Priority, Ticket, TicketEvent
 
 PREFIX, SUFFIX = "/api/v1/queue/windows/", "/call-next"
 log = logging.getLogger(__name__)
@@ -88,18 +88,36 @@ def _after_lock_sql() -> str:
     first (``services._BUSY_SQL`` and ``_LAST_CALLS_SQL`` in one statement)."""
     return (
         f"SELECT EXISTS (SELECT 1 FROM {Ticket._meta.db_table} "  # noqa: S608
-        "WHERE window_id = %s AND status IN (%s, %s)), "
+        f"WHERE window_id = %s AND {services.BUSY_CONDITION}), "
         f"ARRAY(SELECT priority FROM {TicketEvent._meta.db_table} "
         "WHERE window_id = %s AND action = %s AND at >= %s ORDER BY at DESC, id DESC LIMIT %s)"
     )
 
 
 @functools.cache
-def _write_sql(notify: bool) -> str:
-    """The audit row and the step in one statement, and (``notify``) the live event."""
-    audit_sql, step_sql = fast_insert.insert_sql(AuditEntry), fast_insert.insert_sql(TicketEvent)
-    last = "SELECT pg_notify(%s, %s)" if notify else "SELECT 1"
-    return f"WITH a AS ({audit_sql}), e AS ({step_sql}) {last}"
+def _call_sql(notify: bool) -> str:
+    """The claim and the call (``services._claim_and_call_sql``), the call's audit row and
+    step written from the called ticket's row in the same statement, and (``notify``) the
+    live event for the other processes: one statement, the called ticket's row its answer
+    (none when nobody waits)."""
+    fields, claim = services._claim_and_call_sql()
+    columns = {f.attname: f.column for f in fields}
+
+    def state(column: dict[str, str]) -> str:  # the audited fields, as audit.snapshot()
+        pairs = ", ".join(f"'{a}', u.\"{column[a]}\"" for a in services.AUDITED)
+        return f"jsonb_build_object({pairs})"
+
+    before = state({a: services.WAS + a for a in services.AUDITED})
+    entry = fast_insert.insert_from_sql(
+        AuditEntry,
+        "u",
+        {"object_id": 'u."id"::text', "before": before, "after": state(columns)},
+    )
+    step = fast_insert.insert_from_sql(
+        TicketEvent, "u", {"ticket": 'u."id"', "priority": f'u."{columns["priority"]}"'}
+    )
+    last = f", {bus.notify_sql(events.ticket_event_sql('u', columns))}" if notify else ""
+    return f"WITH u AS ({claim}), a AS ({entry}), e AS ({step}) SELECT u.*{last} FROM u"  # noqa: S608
 
 
 class _Call:
@@ -124,46 +142,42 @@ def _may_claim(call: _Call, busy: bool, last: list[str], at: datetime) -> bool:
     return len(last) < streak or any(p == Priority.NONE for p in last)
 
 
-def _claimed(call: _Call, row: Any, at: datetime) -> tuple[Ticket, dict[str, Any]]:
-    """``services._claim_and_call`` after its statement: the ticket and the audit's
-    "before"."""
+def _claimed(call: _Call, row: Any) -> Ticket:
+    """The called ticket from the answer of ``_call_sql`` (``services._claim_and_call``
+    after its statement)."""
     fields, _sql = services._claim_and_call_sql()
-    n, m = len(fields), len(fields) + len(services.AUDITED)
-    ticket = loaded(Ticket, fields, row[:n])
-    before = dict(zip(services.AUDITED, row[n:m], strict=True))
-    ticket.service = loaded(Service, list(Service._meta.concrete_fields), row[m:])
+    service_fields: list[Any] = list(Service._meta.concrete_fields)
+    m = len(fields) + len(services.AUDITED)
+    ticket = loaded(Ticket, fields, row[: len(fields)])
+    ticket.service = loaded(Service, service_fields, row[m : m + len(service_fields)])
     ticket.office = call.window.office
     ticket.window = call.window
-    return ticket, before
+    return ticket
 
 
-def _writes(call: _Call, ticket: Ticket, before: dict[str, Any], at: datetime) -> Any:
-    """The write statement's values, and the live event (channel, payload, sent or not)."""
-    entry = audit.new_entry(
+def _call_params(call: _Call, claim_params: list[Any], at: datetime) -> tuple[list[Any], str, bool]:
+    """The values of ``_call_sql``, the live event's channel, and whether the statement
+    sends the event to the other processes (with PostgreSQL's bus)."""
+    entry = audit.new_entry_in_sql(
         actor_id=call.user_id,
         actor_label=call.username,
         action=f"ticket.{Action.CALLED}",
-        obj=ticket,
-        before=before,
-        after=audit.snapshot(ticket, services.AUDITED),
+        model=Ticket,
     )
     step = TicketEvent(
-        ticket=ticket,
-        at=at,
-        action=Action.CALLED,
-        actor_id=call.user_id,
-        note="",
-        priority=ticket.priority,
-        window=call.window,
+        at=at, action=Action.CALLED, actor_id=call.user_id, note="", window=call.window
     )
-    channel, payload = events.ticket_event(ticket, action=Action.CALLED, at=at, window=call.window)
-    notify = bus.notify_params(channel, payload)
+    channel = events.channel(call.window.office_id)
+    notify = bus.notify_sql_params(channel)
     values = [
-        *fast_insert.insert_statement(entry)[1],
-        *fast_insert.insert_statement(step)[1],
-        *(notify or []),
+        *claim_params,
+        *fast_insert.insert_values_but(entry, ["object_id", "before", "after"]),
+        *fast_insert.insert_values_but(step, ["ticket", "priority"]),
     ]
-    return values, (channel, payload, notify is not None)
+    if notify is None:
+        return values, channel, False
+    step_fields = events.ticket_event_params(action=Action.CALLED, at=at, window=call.window)
+    return [*values, *notify, *step_fields], channel, True
 
 
 async def post_call_next(scope: dict[str, Any], body: bytes, send: Any) -> bool:
@@ -177,8 +191,7 @@ async def post_call_next(scope: dict[str, Any], body: bytes, send: Any) -> bool:
     at = services.now()
     midnight = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
     lock_sql = _lock_sql()[0]
-    after = [window_id, Status.CALLED.value, Status.SERVING.value]
-    after += [window_id, Action.CALLED.value, midnight, services.priority_streak()]
+    after = [window_id, window_id, Action.CALLED.value, midnight, services.priority_streak()]
     wrote = False
     try:
         pool = await lane.POOL.get()
@@ -197,21 +210,20 @@ async def post_call_next(scope: dict[str, Any], body: bytes, send: Any) -> bool:
                 await conn.execute("COMMIT")
                 return False
             call, claim_params = taken
-            claiming = await conn.execute(services._claim_and_call_sql()[1], claim_params)
-            row = await claiming.fetchone()
-            if row is None:  # nobody waits: the operation answers 204
-                await conn.execute("COMMIT")
-                return False
-            ticket, before = _claimed(call, row, at)
-            values, (channel, payload, notified) = _writes(call, ticket, before, at)
+            values, channel, notified = _call_params(call, claim_params, at)
             wrote = True
-            await conn.execute(_write_sql(notified), values)
+            calling = await conn.execute(_call_sql(notified), values)
             await conn.execute("COMMIT")
+            row = await calling.fetchone()
+            if row is None:  # nobody waits: the operation answers 204
+                return False
     except Exception as error:
         if wrote and lane.uncertain(error):
             raise  # the call may have committed: a second press would call another consumer
         log.warning("Call-next lane: %r; the press goes on to the operation", error)
         return False
+    ticket = _claimed(call, row)
+    _same, payload = events.ticket_event(ticket, action=Action.CALLED, at=at, window=call.window)
     if notified:
         bus.deliver_here(channel, payload)
     else:

@@ -64,8 +64,14 @@ class TicketCounter(models.Model):
 
 
 class Ticket(models.Model):
+    # No index of its own: the office leads the indexes below (every call-next claim
+    # updates all of a ticket's indexes).
     office = models.ForeignKey(
-        Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="tickets"
+        Office,
+        verbose_name=_("office"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        db_index=False,
     )
     service = models.ForeignKey(
         Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="tickets"
@@ -136,6 +142,13 @@ class Ticket(models.Model):
                 fields=["office", "day", "issued_at"],
                 condition=models.Q(status="waiting"),
                 name="equeue_waiting_line",
+            ),
+            # Whether a window serves someone (every press of call-next asks): its one or
+            # two active tickets, not the thousands it has served.
+            models.Index(
+                fields=["window"],
+                condition=models.Q(status__in=["called", "serving"]),
+                name="equeue_at_window",
             ),
         ]
 

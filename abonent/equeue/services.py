@@ -424,9 +424,12 @@ def _regular_first(window: Window, day: Any, at: datetime) -> bool:
     return oldest is not None and at - oldest >= regular_max_wait()
 
 
+# The statuses written out: a reused (generic) plan still reads the partial index
+# ``equeue_at_window``, whose condition they are.
+BUSY_CONDITION = f"status IN ('{Status.CALLED.value}', '{Status.SERVING.value}')"
 _BUSY_SQL = (
     f"SELECT 1 FROM {Ticket._meta.db_table} "  # noqa: S608 (a model's name only)
-    "WHERE window_id = %s AND status IN (%s, %s) LIMIT 1"
+    f"WHERE window_id = %s AND {BUSY_CONDITION} LIMIT 1"
 )
 _LAST_CALLS_SQL = (
     f"SELECT priority FROM {TicketEvent._meta.db_table} "  # noqa: S608 (a model's name only)
@@ -480,6 +483,9 @@ def _claim_and_call(
 _SERVICE_FIELDS = [f.attname for f in Service._meta.concrete_fields]
 
 
+WAS, OF_SERVICE = "was__", "service__"  # prefixes of the claim's columns other than the ticket's
+
+
 @functools.cache
 def _claim_and_call_sql() -> tuple[list[Any], str]:
     fields: list[Any] = list(Ticket._meta.concrete_fields)
@@ -487,8 +493,9 @@ def _claim_and_call_sql() -> tuple[list[Any], str]:
     services: list[Any] = list(Service._meta.concrete_fields)
     quote = connection.ops.quote_name
     new = ", ".join(f"t.{quote(f.column)}" for f in fields)
-    old = ", ".join(f"c.{quote(by_name[a].column)}" for a in AUDITED)
-    service = ", ".join(f"s.{quote(f.column)}" for f in services)
+    # Named apart from the new row's columns, for a statement that reads this one's rows.
+    old = ", ".join(f"c.{quote(by_name[a].column)} AS {quote(WAS + a)}" for a in AUDITED)
+    service = ", ".join(f"s.{quote(f.column)} AS {quote(OF_SERVICE + f.column)}" for f in services)
     # Built from the models' names and constants only; every value is a bound parameter.
     sql = (
         # NO KEY UPDATE: the call changes no key, and a step being inserted elsewhere that
@@ -634,7 +641,7 @@ def call_next_ticket(*, window: Window | int, actor: Any) -> Ticket | None:
     # A statement of its own, after the lock: it sees what the press that held the lock
     # before us committed (the locking statement's snapshot predates that commit).
     with connection.cursor() as cursor:
-        cursor.execute(_BUSY_SQL, [window.pk, Status.CALLED.value, Status.SERVING.value])
+        cursor.execute(_BUSY_SQL, [window.pk])
         busy = cursor.fetchone() is not None
     if busy:
         raise DomainError(

@@ -100,7 +100,7 @@ def _write_sql(new: bool, lazily: bool) -> str:
             f'UPDATE "{table}" SET {assignments} '  # noqa: S608
             f"WHERE id = %s AND last_seq = %s {lazy}RETURNING id"
         )
-    step = fast_insert.insert_from_sql(IvrStep, "stored", "session", "stored.id")
+    step = fast_insert.insert_from_sql(IvrStep, "stored", {"session": "stored.id"})
     return f"WITH stored AS ({stored}) {step} RETURNING id"
 
 
@@ -179,7 +179,7 @@ def _session(data: StepIn, fields: list[Any], row: Any, at: Any) -> IvrSession |
 def _write(session: IvrSession, step: IvrStep) -> tuple[str, list[Any]]:
     """The write statement and its values: the session's, then the step's."""
     lazily = settings.ABONENT_PBX_ASYNC_COMMIT
-    step_values = fast_insert.insert_values_but(step, "session")
+    step_values = fast_insert.insert_values_but(step, ["session"])
     if session.pk is None:
         return _write_sql(True, lazily), [*fast_insert.insert_statement(session)[1], *step_values]
     *assigned, key = fast_insert.update_statement(session)[1]

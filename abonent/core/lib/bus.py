@@ -471,6 +471,24 @@ def notify_params(channel: str, payload: dict[str, Any]) -> list[str] | None:
     return None if message is None else [BUS_CHANNEL, message]
 
 
+def notify_sql(payload_sql: str) -> str:
+    """``notify_params``'s ``pg_notify`` for a statement that has the payload only in SQL
+    (a lane's, from the row it writes): the message ``encode`` builds, its payload the JSON
+    object ``payload_sql`` evaluates to. Its values: ``notify_sql_params``', then the
+    payload's. Such a payload is a few short fields, far below ``MAX_MESSAGE_BYTES``."""
+    return (
+        f"pg_notify(%s, jsonb_build_object('o', %s::text, 'c', %s::text, 'p', {payload_sql})::text)"
+    )
+
+
+def notify_sql_params(channel: str) -> list[str] | None:
+    """The values of ``notify_sql`` before the payload's; None with another bus than
+    PostgreSQL's (the caller publishes after the commit, as with ``notify_params``)."""
+    if not isinstance(get_bus(), PostgresBus):
+        return None
+    return [BUS_CHANNEL, origin(), channel]
+
+
 def deliver_here(channel: str, payload: dict[str, Any]) -> None:
     """The event to this process's subscribers only (see ``notify_params``)."""
     HUB.deliver(channel, payload)

@@ -11,6 +11,7 @@ saves, it is ``save(force_insert=True)``.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -78,23 +79,26 @@ def insert_statement(obj: models.Model) -> tuple[str, list[Any]]:
     return sql, [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
 
 
-def insert_from_sql(model: type[models.Model], source: str, field: str, expression: str) -> str:
+def insert_from_sql(model: type[models.Model], source: str, expressions: dict[str, str]) -> str:
     """``INSERT ... SELECT ... FROM source``: a row of ``model`` for each row of ``source``
-    (a common table expression of the caller's statement), ``field``'s value the SQL
-    ``expression`` over it; the other values are ``insert_values_but``'s."""
+    (a common table expression of the caller's statement), the values of the fields named
+    in ``expressions`` the SQL expressions over it; the other values are
+    ``insert_values_but``'s."""
     fields = value_fields(model)
-    selected = ", ".join(expression if f.name == field else "%s" for f in fields)
+    selected = ", ".join(expressions.get(f.name, "%s") for f in fields)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     # Built from the model's names and the caller's SQL; every value is a bound parameter.
     return f"INSERT INTO {table} ({columns}) SELECT {selected} FROM {source}"  # noqa: S608
 
 
-def insert_values_but(obj: models.Model, field: str) -> list[Any]:
-    """``insert_statement``'s values for ``obj`` without ``field``'s (``insert_from_sql``)."""
-    names = [f.name for f in value_fields(type(obj))]
+def insert_values_but(obj: models.Model, names: Iterable[str]) -> list[Any]:
+    """``insert_statement``'s values for ``obj`` without those of the fields ``names``
+    (``insert_from_sql``'s ``expressions``)."""
+    left_out = set(names)
+    fields = [f.name for f in value_fields(type(obj))]
     values = insert_statement(obj)[1]
-    return [v for name, v in zip(names, values, strict=True) if name != field]
+    return [v for name, v in zip(fields, values, strict=True) if name not in left_out]
 
 
 def insert[M: models.Model](obj: M) -> M:

@@ -136,6 +136,12 @@ def get_application() -> AbonentASGIHandler:
 
     django.setup(set_prefix=False)
     handler = AbonentASGIHandler()
+    # The URL configuration imports the API (its schemas and operations) and the lanes on
+    # first use: load them now, so that they are frozen below with the rest.
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (loads the URL configuration)
+    _lane({"method": "POST", "path": "/"})
     # Everything loaded so far (Django, the apps, the URL and template machinery) lives as
     # long as the process: keep it out of the collector's full passes, which otherwise walk
     # it again and again and pause requests for tens of milliseconds.

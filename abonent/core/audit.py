@@ -70,16 +70,11 @@ def new_entry(
     )
 
 
-def new_entry_in_sql(*, actor_id: Any, actor_label: str, action: str, model: Any) -> AuditEntry:
+def new_entry_in_sql(*, action: str, model: Any) -> AuditEntry:
     """``new_entry`` for a statement that writes the object and its audit row at once (a
-    lane's): the object's id and its states ("before", "after") come from that statement
-    (``fast_insert.insert_from_sql``), the rest from here."""
-    return AuditEntry(
-        actor_id=actor_id,
-        actor_label=actor_label,
-        action=action,
-        object_type=model._meta.label_lower,
-    )
+    lane's): who acted, the object's id and its states ("before", "after") come from that
+    statement (``fast_insert.insert_from_sql``), the rest from here."""
+    return AuditEntry(action=action, object_type=model._meta.label_lower)
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:

@@ -11,9 +11,16 @@ from django.db import transaction
 
 from abonent.core.lib import bus
 
+CHANNEL_PREFIX = "queue.office."
+
 
 def channel(office_id: int) -> str:
-    return f"queue.office.{office_id}"
+    return f"{CHANNEL_PREFIX}{office_id}"
+
+
+def channel_sql(office_id_sql: str) -> str:
+    """``channel`` in SQL, of the office whose id the SQL ``office_id_sql`` gives."""
+    return f"('{CHANNEL_PREFIX}' || {office_id_sql})"
 
 
 def ticket_changed(ticket: Any, *, action: str, at: Any, window: Any = None) -> None:
@@ -36,29 +43,27 @@ def ticket_event(
     ticket: Any, *, action: str, at: Any, window: Any = None
 ) -> tuple[str, dict[str, Any]]:
     """The channel and payload of a ticket's step."""
-    payload = _step_fields(action=action, at=at, window=window)
+    payload = _step_fields(action=action, at=at)
+    payload["window"] = window.number if window is not None else None
     payload.update((key, getattr(ticket, name)) for key, name in _TICKET_FIELDS)
     return channel(ticket.office_id), payload
 
 
-def _step_fields(*, action: str, at: Any, window: Any) -> dict[str, Any]:
-    return {
-        "action": action,
-        "window": window.number if window is not None else None,
-        "at": at.isoformat(),
-    }
+def _step_fields(*, action: str, at: Any) -> dict[str, Any]:
+    return {"action": action, "at": at.isoformat()}
 
 
-def ticket_event_sql(row: str, columns: dict[str, str]) -> str:
+def ticket_event_sql(row: str, columns: dict[str, str], window_number_sql: str) -> str:
     """``ticket_event``'s payload as a JSON object in SQL, for a statement that writes the
     ticket (a lane's): the ticket's fields from ``row`` (its alias; ``columns``: the
-    column of each attribute), the step's from one value (``ticket_event_params``)."""
+    column of each attribute), the window's number the SQL ``window_number_sql``, the
+    step's fields from one value (``ticket_event_params``)."""
     fields = ", ".join(f"'{key}', {row}.\"{columns[name]}\"" for key, name in _TICKET_FIELDS)
-    return f"(%s::jsonb || jsonb_build_object({fields}))"
+    return f"(%s::jsonb || jsonb_build_object('window', {window_number_sql}, {fields}))"
 
 
-def ticket_event_params(*, action: str, at: Any, window: Any = None) -> list[str]:
-    return [json.dumps(_step_fields(action=action, at=at, window=window))]
+def ticket_event_params(*, action: str, at: Any) -> list[str]:
+    return [json.dumps(_step_fields(action=action, at=at))]
 
 
 def dispute_changed(dispute: Any, *, office_id: int, action: str, at: Any) -> None:

@@ -6,28 +6,34 @@ On PostgreSQL the ASGI entry point offers every such press here first (``core/la
 has what the lanes share, and their rule: answer only what the API operation would answer,
 exactly so; otherwise send nothing, keep nothing, and leave the request to the operation).
 The lane calls the next consumer as ``services.call_next_ticket`` does, in one transaction
-on a connection of the lanes' pool, in three round trips to PostgreSQL:
+on a connection of the lanes' pool, in one round trip to PostgreSQL of four statements:
 
-1. ``BEGIN``; the token checked (active, its user active and not a superuser) and the
-   window locked with its office and whether the user sits at it; then — statements of
-   their own, after the lock, so that they see what the press that held it before
-   committed — whether the window still serves someone, and its last calls today (the
-   fairness rule's priority streak);
-2. the same claim as the operation's (``services._claim_and_call_sql``: the next ticket by
-   the same order, ``SKIP LOCKED``, changed to ``called`` in the same statement);
-3. the call's audit row and step, the live event for the other server processes
-   (``pg_notify``, sent by PostgreSQL only when the transaction commits), and ``COMMIT``.
-   Then the event to this process's boards and consoles, and the answer.
+1. ``BEGIN``;
+2. the token checked (active, its user active and not a superuser) and the window locked
+   with its office; the token's user is kept for the rest of the transaction
+   (``PRESSED_BY``, a setting local to it);
+3. a statement of its own, after the lock, so that it sees what the press that held the
+   lock before committed: while the user sits at the window, the window is open for calls
+   and serves nobody, and the fairness rule's priority streak is not full (``g``), the same
+   claim as the operation's (``services._claim_and_call_sql``: the next ticket by the same
+   order, ``SKIP LOCKED``, changed to ``called``), with the call's audit row and step written
+   from the called ticket's row, and the live event for the other server processes
+   (``pg_notify``, sent by PostgreSQL only when the transaction commits);
+4. ``COMMIT``.
+
+Then the event to this process's boards and consoles, and the answer. The office's and the
+window's hours are checked before (a per-process snapshot): a closed office or a window on
+its break is the operation's to answer.
 
 The operation's own lock on the window and ``SKIP LOCKED`` claim are the same, so the lane
 and the operation can press at once and still never hand one ticket to two windows. The
 lane leaves to the operation: a token it would refuse, a superuser, a window the user does
 not sit at, an unknown or closed window, a window still serving someone, a closed office or
 a window on its break, a full priority streak (the rule then looks at the waiting line), an
-empty line (204), any error before the write (a schedule snapshot that must be reloaded from
-the database, for instance). Its transaction then ends with nothing written but the token's
-last use, and the operation takes the press afresh. An error that leaves unknown whether the
-call committed (a lost connection) is not left to the operation, which would call a second
+empty line (204), hours that must be loaded from the database, an error PostgreSQL reports.
+Its transaction then ends with nothing written but the token's last use (or nothing at all),
+and the operation takes the press afresh. An error that leaves unknown whether the call
+committed (a lost connection) is not left to the operation, which would call a second
 consumer: the server answers 500 and the console shows the window's state.
 """
 
@@ -39,6 +45,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from ninja.responses import NinjaJSONEncoder
 
@@ -64,10 +71,16 @@ def window_of(path: str) -> int | None:
     return int(digits)
 
 
+# The token's user, set by the locking statement for the rest of its transaction: the
+# call statement that follows it in the same round trip reads it (``_call_sql``).
+PRESSED_BY = "abonent.call_next_user"
+
+
 @functools.cache
 def _lock_sql() -> tuple[str, list[Any], list[Any]]:
     """The token's user and name, the window locked with its office, and whether the user
-    sits at it (``services._window_sql`` with the token check); the fields of both."""
+    sits at it (``services._window_sql`` with the token check); the fields of both. The
+    user's id is also set as ``PRESSED_BY`` until the transaction ends."""
     windows: list[Any] = list(Window._meta.concrete_fields)
     offices: list[Any] = list(Office._meta.concrete_fields)
     sql = (
@@ -75,7 +88,8 @@ def _lock_sql() -> tuple[str, list[Any], list[Any]]:
         f"SELECT tok.user_id, tok.username, {lane.columns(windows, 'w.')}, "
         f"{lane.columns(offices, 'o.')}, "
         f'EXISTS (SELECT 1 FROM "{StaffProfile._meta.db_table}" p '
-        "WHERE p.user_id = tok.user_id AND p.window_id = w.id) "
+        "WHERE p.user_id = tok.user_id AND p.window_id = w.id), "
+        f"set_config('{PRESSED_BY}', tok.user_id::text, true) "
         f'FROM tok, "{Window._meta.db_table}" w JOIN "{Office._meta.db_table}" o '
         "ON o.id = w.office_id WHERE w.id = %s FOR UPDATE OF w"
     )
@@ -83,63 +97,110 @@ def _lock_sql() -> tuple[str, list[Any], list[Any]]:
 
 
 @functools.cache
-def _after_lock_sql() -> str:
-    """Whether the window serves someone, and the priorities of its last calls today, newest
-    first (``services._BUSY_SQL`` and ``_LAST_CALLS_SQL`` in one statement)."""
+def _guard_sql() -> str:
+    """``g``: the pressing user's id and name when the lane may call (a statement of its
+    own, after the window's lock, so that it sees what the press that held the lock before
+    committed): the locking statement found the token and the window, the user sits at the
+    window, the window is open for calls (``is_active``), it serves nobody, and the
+    fairness rule's priority streak is not full (else the rule reads the waiting line: the
+    operation's part). Its values: ``_guard_params``."""
+    user_model = get_user_model()
+    username: Any = user_model._meta.get_field(user_model.USERNAME_FIELD)
     return (
-        f"SELECT EXISTS (SELECT 1 FROM {Ticket._meta.db_table} "  # noqa: S608
-        f"WHERE window_id = %s AND {services.BUSY_CONDITION}), "
-        f"ARRAY(SELECT priority FROM {TicketEvent._meta.db_table} "
-        "WHERE window_id = %s AND action = %s AND at >= %s ORDER BY at DESC, id DESC LIMIT %s)"
+        f'g AS (SELECT u.id AS uid, u."{username.column}" AS label '  # noqa: S608
+        f'FROM "{user_model._meta.db_table}" u '
+        f"WHERE u.id = nullif(current_setting('{PRESSED_BY}', true), '')::bigint "
+        f'AND EXISTS (SELECT 1 FROM "{StaffProfile._meta.db_table}" p '
+        f'JOIN "{Window._meta.db_table}" w ON w.id = p.window_id '
+        "WHERE p.user_id = u.id AND w.id = %s AND w.is_active) "
+        f'AND NOT EXISTS (SELECT 1 FROM "{Ticket._meta.db_table}" '
+        f"WHERE window_id = %s AND {services.BUSY_CONDITION}) "
+        "AND (SELECT count(*) < %s OR coalesce(bool_or(priority = %s), false) FROM ("
+        f'SELECT priority FROM "{TicketEvent._meta.db_table}" WHERE window_id = %s '
+        "AND action = %s AND at >= %s ORDER BY at DESC, id DESC LIMIT %s) last))"
     )
+
+
+def _guard_params(window_id: int, at: datetime) -> list[Any]:
+    """``_guard_sql``'s values (``services._regular_first`` reads the same last calls)."""
+    midnight = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
+    streak = services.priority_streak()
+    return [window_id, window_id, streak, Priority.NONE, window_id, Action.CALLED, midnight, streak]
 
 
 @functools.cache
 def _call_sql(notify: bool) -> str:
-    """The claim and the call (``services._claim_and_call_sql``), the call's audit row and
-    step written from the called ticket's row in the same statement, and (``notify``) the
-    live event for the other processes: one statement, the called ticket's row its answer
-    (none when nobody waits)."""
-    fields, claim = services._claim_and_call_sql()
+    """While ``g`` holds: the claim and the call (``services._claim_and_call_sql``, priority
+    consumers first), the call's audit row and step written from the called ticket's row,
+    and (``notify``) the live event for the other processes — one statement, whose answer
+    is the called ticket's row (none when ``g`` does not hold or nobody waits)."""
+    office = f'(SELECT w.office_id FROM "{Window._meta.db_table}" w WHERE w.id = %s)'  # noqa: S608
+    fields, claim = services._claim_and_call_sql(
+        office=office, employee="(SELECT uid FROM g)", guard="EXISTS (SELECT 1 FROM g)"
+    )
     columns = {f.attname: f.column for f in fields}
 
     def state(column: dict[str, str]) -> str:  # the audited fields, as audit.snapshot()
         pairs = ", ".join(f"'{a}', u.\"{column[a]}\"" for a in services.AUDITED)
         return f"jsonb_build_object({pairs})"
 
-    before = state({a: services.WAS + a for a in services.AUDITED})
+    user = "(SELECT uid FROM g)"
     entry = fast_insert.insert_from_sql(
         AuditEntry,
         "u",
-        {"object_id": 'u."id"::text', "before": before, "after": state(columns)},
+        {
+            "actor": user,
+            "actor_label": "(SELECT label FROM g)",
+            "object_id": 'u."id"::text',
+            "before": state({a: services.WAS + a for a in services.AUDITED}),
+            "after": state(columns),
+        },
     )
     step = fast_insert.insert_from_sql(
-        TicketEvent, "u", {"ticket": 'u."id"', "priority": f'u."{columns["priority"]}"'}
+        TicketEvent,
+        "u",
+        {"ticket": 'u."id"', "actor": user, "priority": f'u."{columns["priority"]}"'},
     )
-    last = f", {bus.notify_sql(events.ticket_event_sql('u', columns))}" if notify else ""
-    return f"WITH u AS ({claim}), a AS ({entry}), e AS ({step}) SELECT u.*{last} FROM u"  # noqa: S608
+    office = events.channel_sql(f'u."{columns["office_id"]}"')
+    window = f'u."{columns["window_id"]}"'
+    number = f'(SELECT w.number FROM "{Window._meta.db_table}" w WHERE w.id = {window})'  # noqa: S608
+    event = bus.notify_sql(office, events.ticket_event_sql("u", columns, number))
+    last = f", {event}" if notify else ""
+    return (
+        f"WITH {_guard_sql()}, u AS ({claim}), a AS ({entry}), e AS ({step}) "  # noqa: S608
+        f"SELECT u.*{last} FROM u"
+    )
+
+
+_ENTRY_FROM_SQL = ["actor", "actor_label", "object_id", "before", "after"]
+_STEP_FROM_SQL = ["ticket", "actor", "priority"]
+
+
+def _call_params(window_id: int, at: datetime) -> list[Any]:
+    """The values of ``_call_sql`` up to the live event's."""
+    # The streak is not full (``g``): priority consumers first. The office is the window's,
+    # found by the statement (its value: the window's id).
+    claim = services.claim_params(window_id, window_id, at, regular_first=False)
+    entry = audit.new_entry_in_sql(action=f"ticket.{Action.CALLED}", model=Ticket)
+    step = TicketEvent(at=at, action=Action.CALLED, note="", window_id=window_id)
+    return [
+        *_guard_params(window_id, at),
+        *claim,
+        window_id,
+        at,
+        *fast_insert.insert_values_but(entry, _ENTRY_FROM_SQL),
+        *fast_insert.insert_values_but(step, _STEP_FROM_SQL),
+    ]
 
 
 class _Call:
-    """A press on the locked window, through to the claimed ticket."""
+    """The locked window of the press, with its office."""
 
     def __init__(self, locked: Any) -> None:
         _sql, windows, offices = _lock_sql()
-        self.user_id, self.username = locked[0], locked[1]
         n = 2 + len(windows)
         self.window = loaded(Window, windows, locked[2:n])
-        self.window.office = loaded(Office, offices, locked[n:-1])
-        self.seated = bool(locked[-1])
-
-
-def _may_claim(call: _Call, busy: bool, last: list[str], at: datetime) -> bool:
-    """Whether the lane may claim: everything the operation checks first holds, and the
-    fairness rule's streak is not full (else it reads the waiting line)."""
-    if not call.seated or not call.window.is_active or busy:
-        return False
-    services._check_open(call.window, at)  # raises when closed: the operation says it
-    streak = services.priority_streak()
-    return len(last) < streak or any(p == Priority.NONE for p in last)
+        self.window.office = loaded(Office, offices, locked[n:-2])
 
 
 def _claimed(call: _Call, row: Any) -> Ticket:
@@ -155,31 +216,6 @@ def _claimed(call: _Call, row: Any) -> Ticket:
     return ticket
 
 
-def _call_params(call: _Call, claim_params: list[Any], at: datetime) -> tuple[list[Any], str, bool]:
-    """The values of ``_call_sql``, the live event's channel, and whether the statement
-    sends the event to the other processes (with PostgreSQL's bus)."""
-    entry = audit.new_entry_in_sql(
-        actor_id=call.user_id,
-        actor_label=call.username,
-        action=f"ticket.{Action.CALLED}",
-        model=Ticket,
-    )
-    step = TicketEvent(
-        at=at, action=Action.CALLED, actor_id=call.user_id, note="", window=call.window
-    )
-    channel = events.channel(call.window.office_id)
-    notify = bus.notify_sql_params(channel)
-    values = [
-        *claim_params,
-        *fast_insert.insert_values_but(entry, ["object_id", "before", "after"]),
-        *fast_insert.insert_values_but(step, ["ticket", "priority"]),
-    ]
-    if notify is None:
-        return values, channel, False
-    step_fields = events.ticket_event_params(action=Action.CALLED, at=at, window=call.window)
-    return [*values, *notify, *step_fields], channel, True
-
-
 async def post_call_next(scope: dict[str, Any], body: bytes, send: Any) -> bool:
     """Answer the press and return True, or return False having sent and kept nothing."""
     window_id = window_of(scope["path"])
@@ -189,61 +225,45 @@ async def post_call_next(scope: dict[str, Any], body: bytes, send: Any) -> bool:
     if not all(fast_insert.applies(m) for m in (AuditEntry, TicketEvent)):
         return False
     at = services.now()
-    midnight = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
-    lock_sql = _lock_sql()[0]
-    after = [window_id, window_id, Action.CALLED.value, midnight, services.priority_streak()]
+    try:
+        services.check_open(window_id, at)  # raises when closed: the operation says it
+    except Exception as error:  # closed, or hours to load from the database: the operation's
+        log.debug("Call-next lane: %r; the press goes on to the operation", error)
+        return False
+    values = _call_params(window_id, at)
+    notify = bus.notify_sql_params()
+    if notify is not None:
+        values += [*notify, *events.ticket_event_params(action=Action.CALLED, at=at)]
     wrote = False
     try:
         pool = await lane.POOL.get()
         async with pool.connection() as conn, conn.pipeline():
             await conn.execute("BEGIN")
             locking = await conn.execute(
-                lock_sql, [*lane.token_params(token, timezone.now()), window_id]
+                _lock_sql()[0], [*lane.token_params(token, timezone.now()), window_id]
             )
-            checking = await conn.execute(_after_lock_sql(), after)
-            locked, (busy, last) = await locking.fetchone(), await checking.fetchone()
-            at = services.now()  # after the lock, as the operation takes it
-            taken = None if locked is None else _claim(locked, busy, last, at)
-            if taken is None:
-                # Nothing written but the token's last use, which the operation keeps too
-                # (COMMIT, not ROLLBACK: a rollback makes psycopg forget prepared statements).
-                await conn.execute("COMMIT")
-                return False
-            call, claim_params = taken
-            values, channel, notified = _call_params(call, claim_params, at)
-            wrote = True
-            calling = await conn.execute(_call_sql(notified), values)
+            wrote = True  # the call goes with the lock, in one round trip
+            calling = await conn.execute(_call_sql(notify is not None), values)
+            # Without a call (the checks of ``g`` failed, or nobody waits: 204), nothing is
+            # written but the token's last use, which the operation keeps too. COMMIT, not
+            # ROLLBACK: a rollback makes psycopg forget its prepared statements.
             await conn.execute("COMMIT")
-            row = await calling.fetchone()
-            if row is None:  # nobody waits: the operation answers 204
-                return False
+            locked, row = await locking.fetchone(), await calling.fetchone()
     except Exception as error:
         if wrote and lane.uncertain(error):
             raise  # the call may have committed: a second press would call another consumer
         log.warning("Call-next lane: %r; the press goes on to the operation", error)
         return False
-    ticket = _claimed(call, row)
-    _same, payload = events.ticket_event(ticket, action=Action.CALLED, at=at, window=call.window)
-    if notified:
+    if row is None:
+        return False
+    ticket = _claimed(_Call(locked), row)
+    channel, payload = events.ticket_event(
+        ticket, action=Action.CALLED, at=at, window=ticket.window
+    )
+    if notify is not None:
         bus.deliver_here(channel, payload)
     else:
         bus.publish(channel, payload)
     answer = json.dumps(ticket_out(ticket).model_dump(), cls=NinjaJSONEncoder).encode()
     await lane.respond(scope, send, 200, answer)
     return True
-
-
-def _claim(
-    locked: Any, busy: bool, last: list[str], at: datetime
-) -> tuple[_Call, list[Any]] | None:
-    """The press checked and the claim's values, or None where the operation takes it."""
-    try:
-        call = _Call(locked)
-        if not _may_claim(call, busy, last, at):
-            return None
-    except Exception as error:  # a closed office, a snapshot to reload...: the operation's
-        log.debug("Call-next lane: %r; the press goes on to the operation", error)
-        return None
-    # The streak is not full: priority consumers first.
-    params = services.claim_params(call.window, at, regular_first=False)
-    return call, [*params, call.window.pk, call.user_id, at]

@@ -487,7 +487,12 @@ WAS, OF_SERVICE = "was__", "service__"  # prefixes of the claim's columns other 
 
 
 @functools.cache
-def _claim_and_call_sql() -> tuple[list[Any], str]:
+def _claim_and_call_sql(
+    *, office: str = "%s", employee: str = "%s", guard: str = ""
+) -> tuple[list[Any], str]:
+    """The statement of ``_claim_and_call`` and the ticket's fields in its answer. A lane's
+    statement may give the office and the employee as SQL and add a ``guard`` condition
+    (``_claim_sql``)."""
     fields: list[Any] = list(Ticket._meta.concrete_fields)
     by_name = {f.attname: f for f in fields}
     services: list[Any] = list(Service._meta.concrete_fields)
@@ -500,9 +505,9 @@ def _claim_and_call_sql() -> tuple[list[Any], str]:
     sql = (
         # NO KEY UPDATE: the call changes no key, and a step being inserted elsewhere that
         # references the ticket (its key-share lock) must not make the claim skip it.
-        f"WITH c AS ({_claim_sql()} FOR NO KEY UPDATE SKIP LOCKED) "  # noqa: S608
+        f"WITH c AS ({_claim_sql(office, guard)} FOR NO KEY UPDATE SKIP LOCKED) "  # noqa: S608
         f"UPDATE {Ticket._meta.db_table} t SET status = '{Status.CALLED.value}', "
-        "window_id = %s, target_window_id = NULL, employee_id = %s, called_at = %s "
+        f"window_id = %s, target_window_id = NULL, employee_id = {employee}, called_at = %s "
         f"FROM c JOIN {Service._meta.db_table} s ON s.id = c.service_id "
         f"WHERE t.id = c.id RETURNING {new}, {old}, {service}"
     )
@@ -511,21 +516,23 @@ def _claim_and_call_sql() -> tuple[list[Any], str]:
 
 def _claim_params(window: Window, at: datetime) -> list[Any]:
     """The values ``_claim_sql()`` binds, with the fairness rule's class order for now."""
-    return claim_params(
-        window, at, regular_first=_regular_first(window, timezone.localdate(at), at)
-    )
+    regular_first = _regular_first(window, timezone.localdate(at), at)
+    return claim_params(window.office_id, window.pk, at, regular_first=regular_first)
 
 
-def claim_params(window: Window, at: datetime, *, regular_first: bool) -> list[Any]:
-    """The values ``_claim_sql()`` binds: the window's line today, regular consumers first
-    when the fairness rule says so (``_regular_first``), else priority consumers first."""
+def claim_params(office: Any, window_id: int, at: datetime, *, regular_first: bool) -> list[Any]:
+    """The values ``_claim_sql()`` binds: the line of the window's office (``office``: its
+    id, or the value of ``_claim_sql``'s ``office``) today, regular consumers first when the
+    fairness rule says so (``_regular_first``), else priority consumers first."""
     priority_class = 0 if regular_first else 1
-    params: list[Any] = [window.office_id, timezone.localdate(at), window.pk, window.pk, window.pk]
+    params: list[Any] = [office, timezone.localdate(at), window_id, window_id, window_id]
     return [*params, Priority.NONE, priority_class, 1 - priority_class]
 
 
 @functools.cache
-def _claim_sql() -> str:
+def _claim_sql(office: str = "%s", guard: str = "") -> str:
+    """The claim (``claim_params``' values), the office's id the SQL ``office`` (by default
+    a value), and only while the SQL condition ``guard`` holds (by default always)."""
     t = Ticket._meta
     ws = Window.services.through._meta
     fields: list[Any] = list(t.concrete_fields)
@@ -533,7 +540,8 @@ def _claim_sql() -> str:
     # Built from the models' names and constants only; every value is a bound parameter.
     return (
         f"SELECT {columns} FROM {t.db_table} t "  # noqa: S608
-        f"WHERE t.office_id = %s AND t.day = %s AND t.status = '{Status.WAITING.value}' "
+        f"WHERE t.office_id = {office} AND t.day = %s AND t.status = '{Status.WAITING.value}' "
+        f"{f'AND {guard} ' if guard else ''}"
         "AND (t.target_window_id = %s OR (t.target_window_id IS NULL AND t.service_id IN ("
         f"SELECT ws.service_id FROM {ws.db_table} ws JOIN {Service._meta.db_table} s "
         "ON s.id = ws.service_id WHERE ws.window_id = %s AND s.is_active))) "
@@ -559,16 +567,21 @@ _statuses = StatusMemo()  # every press asks whether its office and window are o
 def _check_open(window: Window, at: datetime) -> None:
     """Nobody is called to a closed office, nor to a window at its own (sliding) lunch break
     — not even by a superuser: the window itself is closed."""
+    check_open(window.pk, at)
+
+
+def check_open(window_id: int, at: datetime) -> None:
+    """``_check_open`` by the window's id."""
     cal = get_calendar(around=timezone.localdate(at))
-    office_hours, window_hours = _window_hours.get(window.pk)
-    office = _statuses.status(("office", window.pk), office_hours, at, cal)
+    office_hours, window_hours = _window_hours.get(window_id)
+    office = _statuses.status(("office", window_id), office_hours, at, cal)
     if not office.open_now:
         raise DomainError(
             _("The office is closed now."),
             code="office_closed",
             extra={"next_open": office.next_open.isoformat() if office.next_open else None},
         )
-    own = _statuses.status(("window", window.pk), window_hours, at, cal)
+    own = _statuses.status(("window", window_id), window_hours, at, cal)
     if not own.open_now:
         raise DomainError(
             _("This window is on a break now."),

@@ -471,22 +471,22 @@ def notify_params(channel: str, payload: dict[str, Any]) -> list[str] | None:
     return None if message is None else [BUS_CHANNEL, message]
 
 
-def notify_sql(payload_sql: str) -> str:
-    """``notify_params``'s ``pg_notify`` for a statement that has the payload only in SQL
-    (a lane's, from the row it writes): the message ``encode`` builds, its payload the JSON
-    object ``payload_sql`` evaluates to. Its values: ``notify_sql_params``', then the
-    payload's. Such a payload is a few short fields, far below ``MAX_MESSAGE_BYTES``."""
-    return (
-        f"pg_notify(%s, jsonb_build_object('o', %s::text, 'c', %s::text, 'p', {payload_sql})::text)"
-    )
+def notify_sql(channel_sql: str, payload_sql: str) -> str:
+    """``notify_params``' ``pg_notify`` for a statement that has the event only in SQL (a
+    lane's, from the row it writes): the message ``encode`` builds, its channel the text
+    ``channel_sql`` evaluates to and its payload the JSON object of ``payload_sql``. Its
+    values: ``notify_sql_params``', then those of the two expressions. Such a payload is a
+    few short fields, far below ``MAX_MESSAGE_BYTES``."""
+    message = f"jsonb_build_object('o', %s::text, 'c', {channel_sql}, 'p', {payload_sql})"
+    return f"pg_notify(%s, {message}::text)"
 
 
-def notify_sql_params(channel: str) -> list[str] | None:
-    """The values of ``notify_sql`` before the payload's; None with another bus than
-    PostgreSQL's (the caller publishes after the commit, as with ``notify_params``)."""
+def notify_sql_params() -> list[str] | None:
+    """The first values of ``notify_sql``; None with another bus than PostgreSQL's (the
+    caller publishes after the commit, as with ``notify_params``)."""
     if not isinstance(get_bus(), PostgresBus):
         return None
-    return [BUS_CHANNEL, origin(), channel]
+    return [BUS_CHANNEL, origin()]
 
 
 def deliver_here(channel: str, payload: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ that way is left to the operation, with nothing sent or kept."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -17,6 +18,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from abonent.core import lane as core_lane
 from abonent.core.lib import bus
 from abonent.core.models import AuditEntry, Office, Service, Window
 from abonent.core.tests.lanes import (
@@ -27,8 +29,8 @@ from abonent.core.tests.lanes import (
     through_application,
 )
 from abonent.equeue import lane, services
-from abonent.equeue.models import Action, Ticket, TicketEvent
-from abonent.equeue.tests.conftest import ASTANA, Clock, window
+from abonent.equeue.models import Action, Priority, Status, Ticket, TicketEvent
+from abonent.equeue.tests.conftest import ASTANA, Clock, hall_admin_in, window
 
 pytestmark = LANE_TESTS
 
@@ -201,3 +203,65 @@ def test_twenty_windows_pressing_at_once_never_get_the_same_ticket(
     # The twenty first tickets in the line, in order of issue, went to the twenty windows.
     first = list(Ticket.objects.order_by("issued_at", "id").values_list("id", flat=True)[:20])
     assert sorted(called) == sorted(first)
+
+
+def test_the_lane_calls_priority_first_and_leaves_a_full_streak_to_the_operation(
+    operators: dict[int, str], clock: Clock
+) -> None:
+    """Q-3's fairness rule: priority consumers first, and after ``priority_streak()`` (2)
+    priority calls in a row the rule must look at the waiting line, which the operation
+    does. Between presses the window's consumer has been served."""
+    w1 = window("sc1", 1)
+    regular = services.issue_ticket(office_code="sc1", service_code="household", actor=None)
+    admin = hall_admin_in("sc1")
+    elderly = [
+        services.issue_ticket(
+            office_code="sc1", service_code="household", actor=admin, priority=Priority.ELDERLY
+        ).ticket
+        for _ in range(3)
+    ]
+    called = []
+    for _ in range(2):
+        answered, sent = offer(scope(operators[1], w1.pk))
+        assert answered
+        called.append(json.loads(sent[1]["body"])["id"])
+        Ticket.objects.filter(pk=called[-1]).update(status=Status.DONE)
+    assert called == [elderly[0].pk, elderly[1].pk]
+    # The streak is full: the lane leaves the press to the operation, keeping nothing.
+    steps = TicketEvent.objects.count()
+    assert offer(scope(operators[1], w1.pk)) == (False, [])
+    assert TicketEvent.objects.count() == steps
+    assert Ticket.objects.get(pk=regular.ticket.pk).status == Status.WAITING
+
+
+def test_the_pressing_user_is_kept_for_its_transaction_only(operators: dict[int, str]) -> None:
+    """The locking statement keeps the token's user for the call statement after it; the
+    next transaction on the same pooled connection must not find it, and a refused token
+    there calls nobody."""
+    issue(2)
+    w1 = window("sc1", 1)
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def presses() -> tuple[bool, Any, bool]:
+        try:
+            first = await lane.post_call_next(scope(operators[1], w1.pk), b"", send)
+            pool = await core_lane.POOL.get()
+            kept = []
+            async with contextlib.AsyncExitStack() as stack:  # every connection of the pool
+                for _ in range(pool.get_stats()["pool_size"]):
+                    conn = await stack.enter_async_context(pool.connection())
+                    cursor = await conn.execute(
+                        "SELECT current_setting(%s, true)", [lane.PRESSED_BY]
+                    )
+                    kept.append((await cursor.fetchone())[0])
+            refused = await lane.post_call_next(scope("nonsense", w1.pk), b"", send)
+            return first, kept, refused
+        finally:
+            await core_lane.POOL.close()
+
+    first, kept, refused = asyncio.run(presses())
+    assert (first, {value or None for value in kept}, refused) == (True, {None}, False)
+    assert TicketEvent.objects.filter(action=Action.CALLED).count() == 1

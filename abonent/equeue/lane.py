@@ -83,15 +83,17 @@ def _lock_sql() -> tuple[str, list[Any], list[Any]]:
     user's id is also set as ``PRESSED_BY`` until the transaction ends."""
     windows: list[Any] = list(Window._meta.concrete_fields)
     offices: list[Any] = list(Office._meta.concrete_fields)
+    # The user is set for the locked row only: in the outer statement, after the lock
+    # (PostgreSQL evaluates a select list before locking the row it reads).
     sql = (
-        f"WITH {lane.token_cte(integration_only=False)} "  # noqa: S608
-        f"SELECT tok.user_id, tok.username, {lane.columns(windows, 'w.')}, "
-        f"{lane.columns(offices, 'o.')}, "
+        f"WITH {lane.token_cte(integration_only=False)}, "  # noqa: S608
+        f"locked AS MATERIALIZED (SELECT tok.user_id, tok.username, "
+        f"{lane.columns(windows, 'w.')}, {lane.columns(offices, 'o.')}, "
         f'EXISTS (SELECT 1 FROM "{StaffProfile._meta.db_table}" p '
-        "WHERE p.user_id = tok.user_id AND p.window_id = w.id), "
-        f"set_config('{PRESSED_BY}', tok.user_id::text, true) "
+        "WHERE p.user_id = tok.user_id AND p.window_id = w.id) "
         f'FROM tok, "{Window._meta.db_table}" w JOIN "{Office._meta.db_table}" o '
-        "ON o.id = w.office_id WHERE w.id = %s FOR UPDATE OF w"
+        "ON o.id = w.office_id WHERE w.id = %s FOR UPDATE OF w) "
+        f"SELECT locked.*, set_config('{PRESSED_BY}', locked.user_id::text, true) FROM locked"
     )
     return sql, windows, offices
 
@@ -129,15 +131,23 @@ def _guard_params(window_id: int, at: datetime) -> list[Any]:
 
 
 @functools.cache
-def _call_sql(notify: bool) -> str:
-    """While ``g`` holds: the claim and the call (``services._claim_and_call_sql``, priority
-    consumers first), the call's audit row and step written from the called ticket's row,
-    and (``notify``) the live event for the other processes — one statement, whose answer
-    is the called ticket's row (none when ``g`` does not hold or nobody waits)."""
+def _claim_sql() -> tuple[list[Any], str]:
+    """The claim and call of ``_call_sql``: the window's office found by the statement, the
+    pressing user the employee, only while ``g`` holds, and among the tickets issued by the
+    time of the press (``_call_params``' ``at``): as if the operation had taken it then."""
     office = f'(SELECT w.office_id FROM "{Window._meta.db_table}" w WHERE w.id = %s)'  # noqa: S608
-    fields, claim = services._claim_and_call_sql(
-        office=office, employee="(SELECT uid FROM g)", guard="EXISTS (SELECT 1 FROM g)"
+    return services._claim_and_call_sql(
+        office=office,
+        employee="(SELECT uid FROM g)",
+        guard="EXISTS (SELECT 1 FROM g) AND t.issued_at <= %s",
     )
+
+
+@functools.cache
+def _from_sql() -> tuple[dict[str, str], dict[str, str]]:
+    """The values of the audit row's and of the step's fields that ``_call_sql`` takes from
+    the called ticket's row (``u``) and the pressing user (``g``)."""
+    fields, _sql = _claim_sql()
     columns = {f.attname: f.column for f in fields}
 
     def state(column: dict[str, str]) -> str:  # the audited fields, as audit.snapshot()
@@ -145,22 +155,28 @@ def _call_sql(notify: bool) -> str:
         return f"jsonb_build_object({pairs})"
 
     user = "(SELECT uid FROM g)"
-    entry = fast_insert.insert_from_sql(
-        AuditEntry,
-        "u",
-        {
-            "actor": user,
-            "actor_label": "(SELECT label FROM g)",
-            "object_id": 'u."id"::text',
-            "before": state({a: services.WAS + a for a in services.AUDITED}),
-            "after": state(columns),
-        },
-    )
-    step = fast_insert.insert_from_sql(
-        TicketEvent,
-        "u",
-        {"ticket": 'u."id"', "actor": user, "priority": f'u."{columns["priority"]}"'},
-    )
+    entry = {
+        "actor": user,
+        "actor_label": "(SELECT label FROM g)",
+        "object_id": 'u."id"::text',
+        "before": state({a: services.WAS + a for a in services.AUDITED}),
+        "after": state(columns),
+    }
+    step = {"ticket": 'u."id"', "actor": user, "priority": f'u."{columns["priority"]}"'}
+    return entry, step
+
+
+@functools.cache
+def _call_sql(notify: bool) -> str:
+    """While ``g`` holds: the claim and the call (``_claim_sql``, priority consumers first),
+    the call's audit row and step written from the called ticket's row, and (``notify``) the
+    live event for the other processes — one statement, whose answer is the called ticket's
+    row (none when ``g`` does not hold or nobody waits)."""
+    fields, claim = _claim_sql()
+    columns = {f.attname: f.column for f in fields}
+    entry_sql, step_sql = _from_sql()
+    entry = fast_insert.insert_from_sql(AuditEntry, "u", entry_sql)
+    step = fast_insert.insert_from_sql(TicketEvent, "u", step_sql)
     office = events.channel_sql(f'u."{columns["office_id"]}"')
     window = f'u."{columns["window_id"]}"'
     number = f'(SELECT w.number FROM "{Window._meta.db_table}" w WHERE w.id = {window})'  # noqa: S608
@@ -172,24 +188,21 @@ def _call_sql(notify: bool) -> str:
     )
 
 
-_ENTRY_FROM_SQL = ["actor", "actor_label", "object_id", "before", "after"]
-_STEP_FROM_SQL = ["ticket", "actor", "priority"]
-
-
 def _call_params(window_id: int, at: datetime) -> list[Any]:
     """The values of ``_call_sql`` up to the live event's."""
     # The streak is not full (``g``): priority consumers first. The office is the window's,
     # found by the statement (its value: the window's id).
-    claim = services.claim_params(window_id, window_id, at, regular_first=False)
+    office, day, *claim = services.claim_params(window_id, window_id, at, regular_first=False)
     entry = audit.new_entry_in_sql(action=f"ticket.{Action.CALLED}", model=Ticket)
     step = TicketEvent(at=at, action=Action.CALLED, note="", window_id=window_id)
+    entry_sql, step_sql = _from_sql()
     return [
         *_guard_params(window_id, at),
-        *claim,
+        *[office, day, at, *claim],  # the claim's guard: issued by ``at``
         window_id,
         at,
-        *fast_insert.insert_values_but(entry, _ENTRY_FROM_SQL),
-        *fast_insert.insert_values_but(step, _STEP_FROM_SQL),
+        *fast_insert.insert_values_but(entry, entry_sql),
+        *fast_insert.insert_values_but(step, step_sql),
     ]
 
 
@@ -206,7 +219,7 @@ class _Call:
 def _claimed(call: _Call, row: Any) -> Ticket:
     """The called ticket from the answer of ``_call_sql`` (``services._claim_and_call``
     after its statement)."""
-    fields, _sql = services._claim_and_call_sql()
+    fields, _sql = _claim_sql()
     service_fields: list[Any] = list(Service._meta.concrete_fields)
     m = len(fields) + len(services.AUDITED)
     ticket = loaded(Ticket, fields, row[: len(fields)])
@@ -224,31 +237,32 @@ async def post_call_next(scope: dict[str, Any], body: bytes, send: Any) -> bool:
         return False
     if not all(fast_insert.applies(m) for m in (AuditEntry, TicketEvent)):
         return False
-    at = services.now()
-    try:
-        services.check_open(window_id, at)  # raises when closed: the operation says it
-    except Exception as error:  # closed, or hours to load from the database: the operation's
-        log.debug("Call-next lane: %r; the press goes on to the operation", error)
-        return False
-    values = _call_params(window_id, at)
     notify = bus.notify_sql_params()
-    if notify is not None:
-        values += [*notify, *events.ticket_event_params(action=Action.CALLED, at=at)]
     wrote = False
     try:
         pool = await lane.POOL.get()
-        async with pool.connection() as conn, conn.pipeline():
-            await conn.execute("BEGIN")
-            locking = await conn.execute(
-                _lock_sql()[0], [*lane.token_params(token, timezone.now()), window_id]
-            )
-            wrote = True  # the call goes with the lock, in one round trip
-            calling = await conn.execute(_call_sql(notify is not None), values)
-            # Without a call (the checks of ``g`` failed, or nobody waits: 204), nothing is
-            # written but the token's last use, which the operation keeps too. COMMIT, not
-            # ROLLBACK: a rollback makes psycopg forget its prepared statements.
-            await conn.execute("COMMIT")
-            locked, row = await locking.fetchone(), await calling.fetchone()
+        async with pool.connection() as conn:
+            at = services.now()  # the press's time, once a connection is there
+            try:
+                services.check_open(window_id, at)  # when closed: the operation says it
+            except Exception as error:  # closed, or hours to load from the database
+                log.debug("Call-next lane: %r; the press goes on to the operation", error)
+                return False
+            values = _call_params(window_id, at)
+            if notify is not None:
+                values += [*notify, *events.ticket_event_params(action=Action.CALLED, at=at)]
+            async with conn.pipeline():
+                await conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+                locking = await conn.execute(
+                    _lock_sql()[0], [*lane.token_params(token, timezone.now()), window_id]
+                )
+                wrote = True  # the call goes with the lock, in one round trip
+                calling = await conn.execute(_call_sql(notify is not None), values)
+                # Without a call (``g`` does not hold, or nobody waits: 204), nothing is
+                # written but the token's last use, which the operation keeps too. COMMIT,
+                # not ROLLBACK: a rollback makes psycopg forget its prepared statements.
+                await conn.execute("COMMIT")
+                locked, row = await locking.fetchone(), await calling.fetchone()
     except Exception as error:
         if wrote and lane.uncertain(error):
             raise  # the call may have committed: a second press would call another consumer
@@ -256,6 +270,8 @@ async def post_call_next(scope: dict[str, Any], body: bytes, send: Any) -> bool:
         return False
     if row is None:
         return False
+    if locked is None:  # g holds only after the lock statement found the window
+        raise RuntimeError("Call-next lane: a call without its locked window")
     ticket = _claimed(_Call(locked), row)
     channel, payload = events.ticket_event(
         ticket, action=Action.CALLED, at=at, window=ticket.window

@@ -95,6 +95,8 @@ def insert_from_sql(model: type[models.Model], source: str, expressions: dict[st
 def insert_values_but(obj: models.Model, names: Iterable[str]) -> list[Any]:
     """``insert_statement``'s values for ``obj`` without those of the fields ``names``
     (``insert_from_sql``'s ``expressions``)."""
+    if isinstance(names, str):
+        raise TypeError("insert_values_but takes the fields' names, not one name")
     left_out = set(names)
     fields = [f.name for f in value_fields(type(obj))]
     values = insert_statement(obj)[1]

@@ -10,7 +10,7 @@ import contextlib
 import json
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -265,3 +265,75 @@ def test_the_pressing_user_is_kept_for_its_transaction_only(operators: dict[int,
     first, kept, refused = asyncio.run(presses())
     assert (first, {value or None for value in kept}, refused) == (True, {None}, False)
     assert TicketEvent.objects.filter(action=Action.CALLED).count() == 1
+
+
+def test_a_window_moved_while_the_press_waits_for_it_calls_nobody(
+    operators: dict[int, str], sc1: Office
+) -> None:
+    """The press waits for the window's lock; meanwhile the window is moved to another
+    office. The locking statement then finds no row, and the call statement after it must
+    not act for the user it would have kept: the press is the operation's."""
+    issue(1)
+    w1 = window("sc1", 1)
+    other = Office.objects.get(code="sc2")
+    theirs = services.issue_ticket(office_code="sc2", service_code="household", actor=None)
+    params = {k: v for k, v in connection.get_connection_params().items() if k != "context"}
+    holder = psycopg.connect(**params)
+    watcher = psycopg.connect(**params, autocommit=True)
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def press() -> bool:
+        try:
+            holder.execute("SELECT 1 FROM core_window WHERE id = %s FOR UPDATE", [w1.pk])
+            task = asyncio.create_task(lane.post_call_next(scope(operators[1], w1.pk), b"", send))
+            for _ in range(500):  # until the press waits for the lock
+                await asyncio.sleep(0.01)
+                waiting = watcher.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()"
+                ).fetchone()
+                if waiting and waiting[0]:
+                    break
+            holder.execute(
+                "UPDATE core_window SET office_id = %s, number = 900 WHERE id = %s",
+                [other.pk, w1.pk],
+            )
+            # With the other office's service: it has a consumer waiting.
+            holder.execute("DELETE FROM core_window_services WHERE window_id = %s", [w1.pk])
+            holder.execute(
+                "INSERT INTO core_window_services (window_id, service_id) VALUES (%s, %s)",
+                [w1.pk, theirs.ticket.service_id],
+            )
+            holder.commit()
+            return await task
+        finally:
+            await core_lane.POOL.close()
+
+    try:
+        assert asyncio.run(press()) is False
+    finally:
+        holder.close()
+        watcher.close()
+    assert sent == []
+    assert not TicketEvent.objects.filter(action=Action.CALLED).exists()
+    assert not Ticket.objects.filter(status=Status.CALLED).exists()
+
+
+def test_a_press_calls_only_tickets_issued_by_its_time(
+    operators: dict[int, str], clock: Clock
+) -> None:
+    """The lane takes the press's time before the window's lock (it sends everything at
+    once): a ticket issued after that moment is not its to call (its call would precede its
+    issue); the operation, taking its own time, calls it."""
+    w1 = window("sc1", 1)
+    pressed = clock()
+    clock.at = pressed + timedelta(seconds=1)
+    issue(1)
+    clock.at = pressed
+    assert offer(scope(operators[1], w1.pk)) == (False, [])
+    clock.at = pressed + timedelta(seconds=2)
+    answered, sent = offer(scope(operators[1], w1.pk))
+    assert answered and json.loads(sent[1]["body"])["status"] == Status.CALLED

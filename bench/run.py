@@ -42,6 +42,8 @@ READINGS_RATE = float(os.environ.get("BENCH_READINGS_RATE", "500"))
 # The contact centre's past (bench/history.py): calls with their events, IVR sessions.
 CALL_HISTORY = int(os.environ.get("BENCH_CALL_HISTORY", "200000"))
 IVR_HISTORY = int(os.environ.get("BENCH_IVR_HISTORY", "100000"))
+# The queue's past (bench/history.py): served tickets of the demo offices with their steps.
+QUEUE_HISTORY = int(os.environ.get("BENCH_QUEUE_HISTORY", "200000"))
 QUEUE_WORDS = {"queue", "call-next", "board"}
 CABINET_WORDS = {"cabinet", "readings", "import"}
 CALLS_WORDS = {"telephony", "events", "ivr"}
@@ -120,6 +122,10 @@ def prepare_database(env: dict[str, str]) -> None:
     if any(selected(word) for word in CALLS_WORDS):  # every word is selected without ONLY
         started = time.perf_counter()
         line = history.load(DB_URL, CALL_HISTORY, IVR_HISTORY)
+        print(f"{line} ({time.perf_counter() - started:.1f} s)", flush=True)
+    if any(selected(word) for word in QUEUE_WORDS):
+        started = time.perf_counter()
+        line = history.load_queue(DB_URL, QUEUE_HISTORY)
         print(f"{line} ({time.perf_counter() - started:.1f} s)", flush=True)
     # What autovacuum would do after a while: statistics for the planner and a visibility
     # map for index-only scans. A benchmark right after a bulk load would measure neither.

@@ -80,19 +80,17 @@ PRESSED_BY = "abonent.call_next_user"
 
 @functools.cache
 def _lock_sql() -> tuple[str, list[Any], list[Any]]:
-    """The token's user and name, the window locked with its office, and whether the user
-    sits at it (``services._window_sql`` with the token check); the fields of both. The
-    user's id is also set as ``PRESSED_BY`` until the transaction ends."""
+    """The token's user and the window locked with its office (``services._window_sql``
+    with the token check); the fields of both. The user's id is also set as ``PRESSED_BY``
+    until the transaction ends (whether the user sits at the window is ``g``'s)."""
     windows: list[Any] = list(Window._meta.concrete_fields)
     offices: list[Any] = list(Office._meta.concrete_fields)
     # The user is set for the locked row only: in the outer statement, after the lock
     # (PostgreSQL evaluates a select list before locking the row it reads).
     sql = (
         f"WITH {lane.token_cte(integration_only=False)}, "  # noqa: S608
-        f"locked AS MATERIALIZED (SELECT tok.user_id, tok.username, "
-        f"{lane.columns(windows, 'w.')}, {lane.columns(offices, 'o.')}, "
-        f'EXISTS (SELECT 1 FROM "{StaffProfile._meta.db_table}" p '
-        "WHERE p.user_id = tok.user_id AND p.window_id = w.id) "
+        f"locked AS MATERIALIZED (SELECT tok.user_id, "
+        f"{lane.columns(windows, 'w.')}, {lane.columns(offices, 'o.')} "
         f'FROM tok, "{Window._meta.db_table}" w JOIN "{Office._meta.db_table}" o '
         "ON o.id = w.office_id WHERE w.id = %s FOR UPDATE OF w) "
         f"SELECT locked.*, set_config('{PRESSED_BY}', locked.user_id::text, true) FROM locked"
@@ -107,7 +105,8 @@ def _guard_sql() -> str:
     committed): the locking statement found the token and the window, the user sits at the
     window, the window is open for calls (``is_active``), it serves nobody, and the
     fairness rule's priority streak is not full (else the rule reads the waiting line: the
-    operation's part). Its values: ``_guard_params``."""
+    operation's part) — by the operation's own statements (``services._BUSY_SQL``,
+    ``_LAST_CALLS_SQL``). Its values: ``_guard_params``."""
     user_model = get_user_model()
     username: Any = user_model._meta.get_field(user_model.USERNAME_FIELD)
     return (
@@ -117,11 +116,9 @@ def _guard_sql() -> str:
         f'AND EXISTS (SELECT 1 FROM "{StaffProfile._meta.db_table}" p '
         f'JOIN "{Window._meta.db_table}" w ON w.id = p.window_id '
         "WHERE p.user_id = u.id AND w.id = %s AND w.is_active) "
-        f'AND NOT EXISTS (SELECT 1 FROM "{Ticket._meta.db_table}" '
-        f"WHERE window_id = %s AND {services.BUSY_CONDITION}) "
-        "AND (SELECT count(*) < %s OR coalesce(bool_or(priority = %s), false) FROM ("
-        f'SELECT priority FROM "{TicketEvent._meta.db_table}" WHERE window_id = %s '
-        "AND action = %s AND at >= %s ORDER BY at DESC, id DESC LIMIT %s) last))"
+        f"AND NOT EXISTS ({services._BUSY_SQL}) "
+        "AND (SELECT count(*) < %s OR coalesce(bool_or(priority = %s), false) "
+        f"FROM ({services._LAST_CALLS_SQL}) last))"
     )
 
 
@@ -208,17 +205,16 @@ def _call_params(window_id: int, at: datetime) -> list[Any]:
     ]
 
 
-class _Call:
-    """The locked window of the press, with its office."""
+def _locked_window(locked: Any) -> Window:
+    """The window of the press, with its office, from the locking statement's row."""
+    _sql, windows, offices = _lock_sql()
+    n = 1 + len(windows)
+    window = loaded(Window, windows, locked[1:n])
+    window.office = loaded(Office, offices, locked[n:-1])
+    return window
 
-    def __init__(self, locked: Any) -> None:
-        _sql, windows, offices = _lock_sql()
-        n = 2 + len(windows)
-        self.window = loaded(Window, windows, locked[2:n])
-        self.window.office = loaded(Office, offices, locked[n:-2])
 
-
-def _claimed(call: _Call, row: Any) -> Ticket:
+def _claimed(window: Window, row: Any) -> Ticket:
     """The called ticket from the answer of ``_call_sql`` (``services._claim_and_call``
     after its statement)."""
     fields, _sql = _claim_sql()
@@ -226,8 +222,8 @@ def _claimed(call: _Call, row: Any) -> Ticket:
     m = len(fields) + len(services.AUDITED)
     ticket = loaded(Ticket, fields, row[: len(fields)])
     ticket.service = loaded(Service, service_fields, row[m : m + len(service_fields)])
-    ticket.office = call.window.office
-    ticket.window = call.window
+    ticket.office = window.office
+    ticket.window = window
     return ticket
 
 
@@ -275,7 +271,7 @@ async def post_call_next(scope: dict[str, Any], body: bytes, send: Any) -> bool:
         return False
     if locked is None:  # g holds only after the lock statement found the window
         raise RuntimeError("Call-next lane: a call without its locked window")
-    ticket = _claimed(_Call(locked), row)
+    ticket = _claimed(_locked_window(locked), row)
     channel, payload = events.ticket_event(
         ticket, action=Action.CALLED, at=at, window=ticket.window
     )

@@ -190,14 +190,15 @@ def _call_sql(notify: bool) -> str:
 def _call_params(window_id: int, at: datetime) -> list[Any]:
     """The values of ``_call_sql`` up to the live event's."""
     # The streak is not full (``g``): priority consumers first. The office is the window's,
-    # found by the statement (its value: the window's id).
-    office, day, *claim = services.claim_params(window_id, window_id, at, regular_first=False)
+    # found by the statement (its value: the window's id); the claim's guard: issued by
+    # ``at``.
+    claim = services.claim_params(window_id, window_id, at, guard=[at])
     entry = audit.new_entry_in_sql(action=f"ticket.{Action.CALLED}", model=Ticket)
     step = TicketEvent(at=at, action=Action.CALLED, note="", window_id=window_id)
     entry_sql, step_sql = _from_sql()
     return [
         *_guard_params(window_id, at),
-        *[office, day, at, *claim],  # the claim's guard: issued by ``at``
+        *claim,
         window_id,
         at,
         *fast_insert.insert_values_but(entry, entry_sql),

@@ -93,7 +93,8 @@ class Ticket(models.Model):
         on_delete=models.PROTECT,
         related_name="tickets",
     )
-    # A redirection to one specific window: only that window calls the ticket.
+    # A redirection to one specific window: only that window calls the ticket. Its
+    # index is ``equeue_redirected``: the few tickets that have one.
     target_window = models.ForeignKey(
         Window,
         verbose_name=_("redirected to window"),
@@ -101,6 +102,7 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     employee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -137,11 +139,24 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["office", "day", "status"], name="equeue_waiting_idx"),
             # Call-next reads only today's waiting tickets of an office, while the day's
-            # served tickets pile up beside them.
+            # served tickets pile up beside them, and in the order it calls them: the
+            # regular consumers from this one, the priority ones from the next, those
+            # redirected to a window from the third (``services._claim_sql``).
             models.Index(
-                fields=["office", "day", "issued_at"],
-                condition=models.Q(status="waiting"),
+                fields=["office", "day", "issued_at", "id"],
+                condition=models.Q(status="waiting", target_window__isnull=True),
                 name="equeue_waiting_line",
+            ),
+            models.Index(
+                fields=["office", "day", "issued_at", "id"],
+                condition=models.Q(status="waiting", target_window__isnull=True)
+                & ~models.Q(priority="none"),
+                name="equeue_waiting_priority",
+            ),
+            models.Index(
+                fields=["target_window", "day"],
+                condition=models.Q(target_window__isnull=False),
+                name="equeue_redirected",
             ),
             # Whether a window serves someone (every press of call-next asks): its one or
             # two active tickets, not the thousands it has served.

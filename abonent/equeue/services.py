@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -438,19 +438,14 @@ _LAST_CALLS_SQL = (
 
 
 def pick_next(window: Window, at: datetime) -> Ticket | None:
-    """The fairness rule of the module docstring in one ordered claim; the returned row is
-    locked (SKIP LOCKED: a row another window is claiming right now is passed over, never
-    shared).
-
-    The claim sorts the office's whole waiting line on every press, so it is one statement
-    written out: the tickets' own rows only (joining the service and office to every waiting
-    ticket cost more than the rest of a press; the office is the window's), and the status
-    as a literal, so that PostgreSQL's reused (generic) plan still reads the partial index
-    of the waiting line. ``raw()`` converts the values as the ORM does on every backend."""
-    params = _claim_params(window, at)
+    """The fairness rule of the module docstring in one claim (``_claim_sql``); the returned
+    row is locked (SKIP LOCKED: a row another window is claiming right now is passed over,
+    never shared). ``raw()`` converts the values as the ORM does on every backend."""
+    regular_first = _regular_first(window, timezone.localdate(at), at)
+    params = claim_params(window.office_id, window.pk, at)
     skip_locked = connection.features.has_select_for_update_skip_locked
-    sql = _claim_sql() + (" FOR UPDATE SKIP LOCKED" if skip_locked else "")
-    found = list(Ticket.objects.raw(sql, params))
+    lock = "FOR UPDATE SKIP LOCKED" if skip_locked else ""
+    found = list(Ticket.objects.raw(_claim_sql(regular_first=regular_first, lock=lock), params))
     if not found:
         return None
     ticket = found[0]
@@ -465,8 +460,9 @@ def _claim_and_call(
     statement (UPDATE ... FROM the claimed row, RETURNING the new row and the audited
     columns as they were, with its service). The ticket (its office the window's) and the
     audit's "before", or None when nobody waits."""
-    params = _claim_params(window, at)
-    fields, sql = _claim_and_call_sql()
+    regular_first = _regular_first(window, timezone.localdate(at), at)
+    params = claim_params(window.office_id, window.pk, at)
+    fields, sql = _claim_and_call_sql(regular_first=regular_first)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, window.pk, getattr(employee, "pk", None), at])
         row = cursor.fetchone()
@@ -488,7 +484,7 @@ WAS, OF_SERVICE = "was__", "service__"  # prefixes of the claim's columns other 
 
 @functools.cache
 def _claim_and_call_sql(
-    *, office: str = "%s", employee: str = "%s", guard: str = ""
+    *, office: str = "%s", employee: str = "%s", guard: str = "", regular_first: bool = False
 ) -> tuple[list[Any], str]:
     """The statement of ``_claim_and_call`` and the ticket's fields in its answer. A lane's
     statement may give the office and the employee as SQL and add a ``guard`` condition
@@ -501,11 +497,12 @@ def _claim_and_call_sql(
     # Named apart from the new row's columns, for a statement that reads this one's rows.
     old = ", ".join(f"c.{quote(by_name[a].column)} AS {quote(WAS + a)}" for a in AUDITED)
     service = ", ".join(f"s.{quote(f.column)} AS {quote(OF_SERVICE + f.column)}" for f in services)
+    # NO KEY UPDATE: the call changes no key, and a step being inserted elsewhere that
+    # references the ticket (its key-share lock) must not make the claim skip it.
+    claim = _claim_sql(office, guard, regular_first=regular_first, lock=_CLAIM_LOCK)
     # Built from the models' names and constants only; every value is a bound parameter.
     sql = (
-        # NO KEY UPDATE: the call changes no key, and a step being inserted elsewhere that
-        # references the ticket (its key-share lock) must not make the claim skip it.
-        f"WITH c AS ({_claim_sql(office, guard)} FOR NO KEY UPDATE SKIP LOCKED) "  # noqa: S608
+        f"WITH c AS ({claim}) "  # noqa: S608
         f"UPDATE {Ticket._meta.db_table} t SET status = '{Status.CALLED.value}', "
         f"window_id = %s, target_window_id = NULL, employee_id = {employee}, called_at = %s "
         f"FROM c JOIN {Service._meta.db_table} s ON s.id = c.service_id "
@@ -514,40 +511,70 @@ def _claim_and_call_sql(
     return fields, sql
 
 
-def _claim_params(window: Window, at: datetime) -> list[Any]:
-    """The values ``_claim_sql()`` binds, with the fairness rule's class order for now."""
-    regular_first = _regular_first(window, timezone.localdate(at), at)
-    return claim_params(window.office_id, window.pk, at, regular_first=regular_first)
+_CLAIM_LOCK = "FOR NO KEY UPDATE SKIP LOCKED"
 
 
-def claim_params(office: Any, window_id: int, at: datetime, *, regular_first: bool) -> list[Any]:
+def claim_params(office: Any, window_id: int, at: datetime, guard: Sequence[Any] = ()) -> list[Any]:
     """The values ``_claim_sql()`` binds: the line of the window's office (``office``: its
-    id, or the value of ``_claim_sql``'s ``office``) today, regular consumers first when the
-    fairness rule says so (``_regular_first``), else priority consumers first."""
-    priority_class = 0 if regular_first else 1
-    params: list[Any] = [office, timezone.localdate(at), window_id, window_id, window_id]
-    return [*params, Priority.NONE, priority_class, 1 - priority_class]
+    id, or the value of ``_claim_sql``'s ``office``) today, and ``guard``'s values."""
+    day = timezone.localdate(at)
+    line = [office, day, *guard, window_id]
+    return [window_id, *line[:-1], *line, *line]  # ``_claim_sql``'s three parts
 
 
 @functools.cache
-def _claim_sql(office: str = "%s", guard: str = "") -> str:
-    """The claim (``claim_params``' values), the office's id the SQL ``office`` (by default
-    a value), and only while the SQL condition ``guard`` holds (by default always)."""
+def _claim_sql(
+    office: str = "%s", guard: str = "", *, regular_first: bool = False, lock: str = ""
+) -> str:
+    """The claim (``claim_params``' values): the ticket the fairness rule calls next, the
+    office's id the SQL ``office`` (by default a value), only while the SQL condition
+    ``guard`` holds (by default always), locked by the clause ``lock``.
+
+    Every window presses call-next all day while the line may be hundreds long, so the claim
+    never sorts the line: it asks, in the rule's order, for the first ticket of each part —
+    redirected to this window; then priority consumers; then regular ones (or regular ones
+    first when the priority streak is full) — each part read from its own index in the order
+    of issue, and stops at the first part that has one (``COALESCE`` evaluates only the
+    arguments it needs). ``lock`` is each part's own: a part locks the ticket it returns and
+    passes over (SKIP LOCKED) one another window is claiming; only that one is locked. The
+    ticket's row is then read locked again, which is immediate for the lock is ours, and
+    gives its latest version (PostgreSQL: what committed since the statement began). The
+    status and the classes are written out, so that PostgreSQL's reused (generic) plan
+    still reads the partial indexes whose conditions they are."""
     t = Ticket._meta
     ws = Window.services.through._meta
     fields: list[Any] = list(t.concrete_fields)
-    columns = ", ".join(f"t.{connection.ops.quote_name(f.column)}" for f in fields)
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"t.{quote(f.column)}" for f in fields)
+    none = Priority.NONE.value
     # Built from the models' names and constants only; every value is a bound parameter.
-    return (
-        f"SELECT {columns} FROM {t.db_table} t "  # noqa: S608
-        f"WHERE t.office_id = {office} AND t.day = %s AND t.status = '{Status.WAITING.value}' "
-        f"{f'AND {guard} ' if guard else ''}"
-        "AND (t.target_window_id = %s OR (t.target_window_id IS NULL AND t.service_id IN ("
+    waiting = f"t.day = %s AND t.status = '{Status.WAITING.value}' "
+    waiting += f"AND {guard} " if guard else ""
+    line = f"SELECT t.id FROM {t.db_table} t WHERE t.office_id = {office} AND {waiting}"  # noqa: S608
+    served = (
+        "AND t.target_window_id IS NULL AND t.service_id IN ("  # noqa: S608
         f"SELECT ws.service_id FROM {ws.db_table} ws JOIN {Service._meta.db_table} s "
-        "ON s.id = ws.service_id WHERE ws.window_id = %s AND s.is_active))) "
-        "ORDER BY CASE WHEN t.target_window_id = %s THEN 0 ELSE 1 END, "
-        "CASE WHEN t.priority = %s THEN %s ELSE %s END, t.issued_at, t.id LIMIT 1"
+        "ON s.id = ws.service_id WHERE ws.window_id = %s AND s.is_active) "
     )
+    first = f"ORDER BY t.issued_at, t.id LIMIT 1 {lock}"
+    priority = f"{line}AND t.priority <> '{none}' {served}{first}"
+    regular = f"{line}AND t.priority = '{none}' {served}{first}"
+    # Redirected here: priority consumers first, or regular ones when the streak is full.
+    regular_class, priority_class = (0, 1) if regular_first else (1, 0)
+    classes = f"CASE WHEN t.priority = '{none}' THEN {regular_class} ELSE {priority_class} END"
+    # The office as an expression (unary plus, in PostgreSQL and SQLite alike), so that no
+    # index led by the office is a choice: the part reads its own small index
+    # (``equeue_redirected``), never the office's whole line, whatever the statistics say.
+    redirected = (
+        f"SELECT t.id FROM {t.db_table} t WHERE t.target_window_id = %s "  # noqa: S608
+        f"AND +t.office_id = {office} AND {waiting}"
+        f"ORDER BY {classes}, t.issued_at, t.id LIMIT 1 {lock}"
+    )
+    parts = [redirected, regular, priority] if regular_first else [redirected, priority, regular]
+    return (
+        f"SELECT {columns} FROM {t.db_table} t WHERE t.id = "  # noqa: S608
+        f"COALESCE({', '.join(f'({part.strip()})' for part in parts)}) {lock}"
+    ).strip()
 
 
 def _load_hours(window_id: int) -> tuple[Any, Any]:

@@ -10,7 +10,6 @@ import re
 from datetime import timedelta
 from typing import Any
 
-import psycopg
 import pytest
 from django.db import connection
 from psycopg.sql import Literal
@@ -27,17 +26,25 @@ pytestmark = [
 ]
 
 
-def generic_plan(sql: str, window_id: int) -> dict[str, Any]:
-    """The plan PostgreSQL reuses for ``sql`` (one parameter) as a prepared statement."""
+def generic_plan(sql: str, values: list[Any], *, analyze: bool = False) -> dict[str, Any]:
+    """The plan PostgreSQL reuses for ``sql`` as a prepared statement with ``values`` (run,
+    with its figures, when ``analyze``), on the test's own connection: it sees the test's
+    rows."""
+    numbered = iter(range(1, len(values) + 1))
+    prepared = re.sub("%s", lambda _m: f"${next(numbered)}", sql)
+    args = ", ".join(Literal(v).as_string(connection.connection) for v in values)
+    options = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        cursor.execute(f"PREPARE busy_q AS {sql.replace('%s', '$1')}")
+        cursor.execute(f"PREPARE plan_q AS {prepared}")
         try:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) EXECUTE busy_q({int(window_id)})")
+            cursor.execute(f"EXPLAIN ({options}) EXECUTE plan_q({args})")
             raw = cursor.fetchone()[0]
         finally:
-            cursor.execute("DEALLOCATE busy_q")
-    return dict((json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"])
+            cursor.execute("DEALLOCATE plan_q")
+    plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+    assert "$1" in json.dumps(plan)  # the generic plan: the values are its parameters
+    return dict(plan)
 
 
 def scans(plan: dict[str, Any]) -> list[tuple[str, str]]:
@@ -84,7 +91,7 @@ def test_the_busy_window_check_reads_the_active_tickets_only(sc1: Office, clock:
     assert busy(window)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Ticket._meta.db_table}")
-    read = scans(generic_plan(services._BUSY_SQL, window.pk))
+    read = scans(generic_plan(services._BUSY_SQL, [window.pk]))
     assert ("Index Only Scan", "equeue_at_window") in read or (
         "Index Scan",
         "equeue_at_window",
@@ -129,20 +136,64 @@ def test_the_lanes_call_reads_the_queues_indexes_in_its_generic_plan(
     )
     values = lane._call_params(window.pk, clock())
     values += [bus.BUS_CHANNEL, "origin", *events.ticket_event_params(action="called", at=clock())]
-    sql = lane._call_sql(True)
-    params = {k: v for k, v in connection.get_connection_params().items() if k != "context"}
-    numbered = iter(range(1, len(values) + 1))
-    prepared = re.sub("%s", lambda _m: f"${next(numbered)}", sql)
-    with psycopg.connect(**params) as conn:
-        conn.execute(f"ANALYZE {Ticket._meta.db_table}, {TicketEvent._meta.db_table}")
-        conn.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        conn.execute(f"PREPARE call_q AS {prepared}")
-        args = ", ".join(Literal(v).as_string(conn) for v in values)
-        raw = conn.execute(f"EXPLAIN (FORMAT JSON) EXECUTE call_q({args})").fetchone()[0]  # type: ignore[index]
-        conn.rollback()
-    assert "$1" in json.dumps(raw)  # the generic plan: the values are its parameters
-    read = scans(dict(raw[0]["Plan"]))
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Ticket._meta.db_table}, {TicketEvent._meta.db_table}")
+    read = scans(generic_plan(lane._call_sql(True), values))
     names = {name for _kind, name in read}
-    assert {"equeue_waiting_line", "equeue_at_window", "equeue_event_call_idx"} <= names, read
+    lines = {"equeue_waiting_line", "equeue_waiting_priority", "equeue_redirected"}
+    assert lines | {"equeue_at_window", "equeue_event_call_idx"} <= names, "\n".join(map(str, read))
     tables = {Ticket._meta.db_table, TicketEvent._meta.db_table}
     assert not [s for s in read if s[0] == "Seq Scan" and s[1] in tables], read
+
+
+def rows_read(plan: dict[str, Any], table: str) -> int:
+    """How many rows the plan's scans of ``table`` returned, all loops together."""
+    here = 0
+    if plan.get("Relation Name") == table and "Scan" in plan["Node Type"]:
+        here = int(plan.get("Actual Rows", 0)) * int(plan.get("Actual Loops", 1))
+    return here + sum(rows_read(child, table) for child in plan.get("Plans", []))
+
+
+@pytest.mark.parametrize("regular_first", [False, True])
+def test_the_claim_reads_the_head_of_the_line_not_the_whole_line(
+    sc1: Office, clock: Clock, regular_first: bool
+) -> None:
+    """Every press claims the next ticket while the line may be hundreds long (#5): the
+    claim reads the head of each part of the line from its index (``services._claim_sql``)
+    and never sorts the whole line — in its generic plan too — and still calls by the rule:
+    redirected here first, then priority consumers (or regular ones when the streak is
+    full), the oldest first."""
+    household = Service.objects.get(office=sc1, code="household")
+    billing = Service.objects.get(office=sc1, code="billing")
+    window = Window.objects.create(office=sc1, number=100)
+    window.services.set([household])
+    today = clock().date()
+
+    def ticket(n: int, **fields: Any) -> Ticket:
+        values = {"service": household, "issued_at": clock() - timedelta(hours=5, seconds=-n)}
+        values.update(fields)
+        return Ticket(office=sc1, day=today, seq=n, number=f"Z{n:03d}", **values)
+
+    line = [ticket(n, service=billing if n % 3 == 0 else household) for n in range(1, 400)]
+    line += [
+        ticket(400, priority="elderly"),
+        ticket(401, priority="pregnancy", service=billing),  # not this window's service
+        ticket(402, target_window=window, service=billing),
+        ticket(403, target_window=window, priority="disability"),
+        ticket(404, target_window=Window.objects.create(office=sc1, number=101)),
+    ]
+    Ticket.objects.bulk_create(line)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Ticket._meta.db_table}")
+    sql = services._claim_sql(regular_first=regular_first, lock="FOR UPDATE SKIP LOCKED")
+    numbers = []
+    for _ in range(4):
+        values = services.claim_params(sc1.pk, window.pk, clock())
+        plan = generic_plan(sql, values, analyze=True)
+        assert 1 <= rows_read(plan, Ticket._meta.db_table) <= 8, plan  # of 404 waiting
+        found = list(Ticket.objects.raw(sql, values))
+        numbers.append(found[0].number)
+        Ticket.objects.filter(pk=found[0].pk).update(status=Status.CALLED, target_window=None)
+    redirected = ["Z402", "Z403"] if regular_first else ["Z403", "Z402"]
+    rest = ["Z001", "Z002"] if regular_first else ["Z400", "Z001"]
+    assert numbers == redirected + rest

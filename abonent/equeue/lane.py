@@ -6,22 +6,23 @@ On PostgreSQL the ASGI entry point offers every such press here first (``core/la
 has what the lanes share, and their rule: answer only what the API operation would answer,
 exactly so; otherwise send nothing, keep nothing, and leave the request to the operation).
 The lane calls the next consumer as ``services.call_next_ticket`` does, in one transaction
-on a connection of the lanes' pool, in one round trip to PostgreSQL of five statements:
+on a connection of the lanes' pool: two statements in one round trip, the pipeline's
+implicit transaction (no ``BEGIN``: PostgreSQL commits the statements sent before a Sync
+together, or none of them), at the isolation level of Django's own connections:
 
-1. ``BEGIN``, and generic plans for the rest (``plan_cache_mode``: with a year of tickets
-   in the tables PostgreSQL chose to plan the call statement anew on every press, which
-   cost more than running it; its generic plan reads the same indexes, as a test checks);
-2. the token checked (active, its user active and not a superuser) and the window locked
+1. the token checked (active, its user active and not a superuser) and the window locked
    with its office; the token's user is kept for the rest of the transaction
-   (``PRESSED_BY``, a setting local to it);
-3. a statement of its own, after the lock, so that it sees what the press that held the
+   (``PRESSED_BY``, a setting local to it), and generic plans for the rest
+   (``plan_cache_mode``, as local: with a year of tickets in the tables PostgreSQL chose to
+   plan the call statement anew on every press, which cost more than running it; its
+   generic plan reads the same indexes, as a test checks);
+2. a statement of its own, after the lock, so that it sees what the press that held the
    lock before committed: while the user sits at the window, the window is open for calls
    and serves nobody, and the fairness rule's priority streak is not full (``g``), the same
    claim as the operation's (``services._claim_and_call_sql``: the next ticket by the same
    order, ``SKIP LOCKED``, changed to ``called``), with the call's audit row and step written
    from the called ticket's row, and the live event for the other server processes
-   (``pg_notify``, sent by PostgreSQL only when the transaction commits);
-4. ``COMMIT``.
+   (``pg_notify``, sent by PostgreSQL only when the transaction commits).
 
 Then the event to this process's boards and consoles, and the answer. The office's and the
 window's hours are checked before (a per-process snapshot): a closed office or a window on
@@ -93,7 +94,8 @@ def _lock_sql() -> tuple[str, list[Any], list[Any]]:
         f"{lane.columns(windows, 'w.')}, {lane.columns(offices, 'o.')} "
         f'FROM tok, "{Window._meta.db_table}" w JOIN "{Office._meta.db_table}" o '
         "ON o.id = w.office_id WHERE w.id = %s FOR UPDATE OF w) "
-        f"SELECT locked.*, set_config('{PRESSED_BY}', locked.user_id::text, true) FROM locked"
+        f"SELECT locked.*, set_config('{PRESSED_BY}', locked.user_id::text, true), "
+        "set_config('plan_cache_mode', 'force_generic_plan', true) FROM locked"
     )
     return sql, windows, offices
 
@@ -211,7 +213,7 @@ def _locked_window(locked: Any) -> Window:
     _sql, windows, offices = _lock_sql()
     n = 1 + len(windows)
     window = loaded(Window, windows, locked[1:n])
-    window.office = loaded(Office, offices, locked[n:-1])
+    window.office = loaded(Office, offices, locked[n : n + len(offices)])
     return window
 
 
@@ -250,19 +252,16 @@ async def post_call_next(scope: dict[str, Any], body: bytes, send: Any) -> bool:
             values = _call_params(window_id, at)
             if notify is not None:
                 values += [*notify, *events.ticket_event_params(action=Action.CALLED, at=at)]
+            # Both statements, then the Sync that commits them: one round trip. Without a
+            # call (``g`` does not hold, or nobody waits: 204), nothing is written but the
+            # token's last use, which the operation keeps too.
             async with conn.pipeline():
-                await conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
-                await conn.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-                locking = await conn.execute(
-                    _lock_sql()[0], [*lane.token_params(token, timezone.now()), window_id]
+                locking = await lane.execute(
+                    conn, _lock_sql()[0], [*lane.token_params(token, timezone.now()), window_id]
                 )
                 wrote = True  # the call goes with the lock, in one round trip
-                calling = await conn.execute(_call_sql(notify is not None), values)
-                # Without a call (``g`` does not hold, or nobody waits: 204), nothing is
-                # written but the token's last use, which the operation keeps too. COMMIT,
-                # not ROLLBACK: a rollback makes psycopg forget its prepared statements.
-                await conn.execute("COMMIT")
-                locked, row = await locking.fetchone(), await calling.fetchone()
+                calling = await lane.execute(conn, _call_sql(notify is not None), values)
+            locked, row = await locking.fetchone(), await calling.fetchone()
     except Exception as error:
         if wrote and lane.uncertain(error):
             raise  # the call may have committed: a second press would call another consumer

@@ -17,6 +17,7 @@ import psycopg
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from abonent.core import lane as core_lane
 from abonent.core.lib import bus
@@ -30,7 +31,7 @@ from abonent.core.tests.lanes import (
 )
 from abonent.equeue import lane, services
 from abonent.equeue.models import Action, Priority, Status, Ticket, TicketEvent
-from abonent.equeue.tests.conftest import ASTANA, Clock, hall_admin_in, window
+from abonent.equeue.tests.conftest import ASTANA, Clock, hall_admin_in, user, window
 
 pytestmark = LANE_TESTS
 
@@ -235,9 +236,9 @@ def test_the_lane_calls_priority_first_and_leaves_a_full_streak_to_the_operation
 
 
 def test_the_pressing_user_is_kept_for_its_transaction_only(operators: dict[int, str]) -> None:
-    """The locking statement keeps the token's user for the call statement after it; the
-    next transaction on the same pooled connection must not find it, and a refused token
-    there calls nobody."""
+    """The locking statement keeps the token's user (and generic plans) for the call
+    statement after it; the next transaction on the same pooled connection must not find
+    them, and a refused token there calls nobody."""
     issue(2)
     w1 = window("sc1", 1)
     sent: list[dict[str, Any]] = []
@@ -254,17 +255,50 @@ def test_the_pressing_user_is_kept_for_its_transaction_only(operators: dict[int,
                 for _ in range(pool.get_stats()["pool_size"]):
                     conn = await stack.enter_async_context(pool.connection())
                     cursor = await conn.execute(
-                        "SELECT current_setting(%s, true)", [lane.PRESSED_BY]
+                        "SELECT current_setting(%s, true), current_setting('plan_cache_mode')",
+                        [lane.PRESSED_BY],
                     )
-                    kept.append((await cursor.fetchone())[0])
+                    kept.append(tuple(await cursor.fetchone()))
             refused = await lane.post_call_next(scope("nonsense", w1.pk), b"", send)
             return first, kept, refused
         finally:
             await core_lane.POOL.close()
 
     first, kept, refused = asyncio.run(presses())
-    assert (first, {value or None for value in kept}, refused) == (True, {None}, False)
+    settings_kept = {(user or None, plans) for user, plans in kept}
+    assert (first, settings_kept, refused) == (True, {(None, "auto")}, False)
     assert TicketEvent.objects.filter(action=Action.CALLED).count() == 1
+
+
+def test_the_statement_after_the_lock_runs_with_generic_plans_as_the_user(
+    operators: dict[int, str],
+) -> None:
+    """The lane sends no BEGIN: its two statements are the pipeline's implicit transaction.
+    What the locking statement sets for that transaction — the pressing user and generic
+    plans — is in force for the statement after it (the call's place)."""
+    w1 = window("sc1", 1)
+
+    async def pipeline() -> tuple[Any, Any]:
+        try:
+            pool = await core_lane.POOL.get()
+            async with pool.connection() as conn:
+                async with conn.pipeline():
+                    locking = await core_lane.execute(
+                        conn,
+                        lane._lock_sql()[0],
+                        [*core_lane.token_params(operators[1], timezone.now()), w1.pk],
+                    )
+                    probe = await conn.execute(
+                        "SELECT current_setting('plan_cache_mode'), current_setting(%s, true)",
+                        [lane.PRESSED_BY],
+                    )
+                return await locking.fetchone(), await probe.fetchone()
+        finally:
+            await core_lane.POOL.close()
+
+    locked, probe = asyncio.run(pipeline())
+    assert locked is not None
+    assert probe == ("force_generic_plan", str(user("op1").pk))
 
 
 def test_a_window_moved_while_the_press_waits_for_it_calls_nobody(

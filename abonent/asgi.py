@@ -17,6 +17,7 @@ client goes away, as in Django's own handler; it is closed afterwards.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import sys
 from collections.abc import Awaitable, Callable
@@ -25,6 +26,7 @@ from contextlib import closing
 from typing import IO, Any
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
@@ -49,28 +51,44 @@ EXECUTOR = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="abonent-r
 LANE_MAX_BYTES = 16 * 1024
 
 
-def _lane(scope: Any) -> Callable[[Any, bytes, Any], Awaitable[bool]] | None:
-    """The lane that may answer this request in the event loop (PostgreSQL only)."""
-    if scope["method"] != "POST":
-        return None
-    # After django.setup(): the lanes import models.
+Lane = Callable[[Any, bytes, Any], Awaitable[bool]]
+
+
+@functools.cache
+def _lanes() -> tuple[dict[str, Lane], Callable[[str], int | None], Lane] | None:
+    """The lanes by path, and call-next's (whose path holds the window); None on a database
+    that has none (not PostgreSQL). Once per process, after django.setup(): the lanes import
+    models."""
+    from django.db import connections
+
     from abonent.cabinet import lane as readings
     from abonent.calls import lane as events
     from abonent.calls.ivr import lane as ivr
-    from abonent.core import lane
     from abonent.equeue import lane as queue
 
-    if scope["path"] == events.PATH:
-        handler = events.post_event
-    elif scope["path"] == ivr.PATH:
-        handler = ivr.post_step
-    elif scope["path"] == readings.PATH:
-        handler = readings.post_reading
-    elif queue.window_of(scope["path"]) is not None:
-        handler = queue.post_call_next
-    else:
+    if connections["default"].vendor != "postgresql":
         return None
-    return handler if lane.enabled() else None
+    by_path: dict[str, Lane] = {
+        events.PATH: events.post_event,
+        ivr.PATH: ivr.post_step,
+        readings.PATH: readings.post_reading,
+    }
+    return by_path, queue.window_of, queue.post_call_next
+
+
+def _lane(scope: Any) -> Lane | None:
+    """The lane that may answer this request in the event loop (PostgreSQL only)."""
+    if scope["method"] != "POST":
+        return None
+    lanes = _lanes()
+    if lanes is None or not settings.ABONENT_PBX_LANE:  # core/lane.enabled()
+        return None
+    by_path, window_of, call_next = lanes
+    path = scope["path"]
+    found = by_path.get(path)
+    if found is None and window_of(path) is not None:
+        found = call_next
+    return found
 
 
 class AbonentASGIHandler(ASGIHandler):

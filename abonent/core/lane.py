@@ -243,9 +243,9 @@ def columns(fields: list[Any], prefix: str = "") -> str:
 
 
 @functools.cache
-def token_cte(integration_only: bool = True) -> str:
-    """``tok`` — the token's id and user (and, when not ``integration_only``, the user's
-    name and roles: group names), when the token is active and its user active and not a
+def token_cte(integration_only: bool = True, *, who: bool = True) -> str:
+    """``tok`` — the token's id and user (and, when not ``integration_only`` and ``who``, the
+    user's name and roles: group names), when the token is active and its user active and not a
     superuser, and (``integration_only``) an integration — and ``touched`` (its last use,
     at most once a minute), for ``token_params``. Built from the models' table names;
     every value is a bound parameter (the role's too, ignored when not
@@ -265,7 +265,7 @@ def token_cte(integration_only: bool = True) -> str:
         role_check, columns = f"EXISTS ({roles} AND g.name = %s)", ""
     else:
         role_check = "%s::text IS NOT NULL"
-        columns = f", u.{username} AS username, ARRAY({roles}) AS roles"
+        columns = f", u.{username} AS username, ARRAY({roles}) AS roles" if who else ""
     return (
         f"tok AS (SELECT t.id, t.user_id, t.last_used_at{columns} FROM {token} t "  # noqa: S608
         f"JOIN {user} u ON u.id = t.user_id WHERE t.key_hash = %s AND t.revoked_at IS NULL "

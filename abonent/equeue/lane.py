@@ -89,7 +89,7 @@ def _lock_sql() -> tuple[str, list[Any], list[Any]]:
     # The user is set for the locked row only: in the outer statement, after the lock
     # (PostgreSQL evaluates a select list before locking the row it reads).
     sql = (
-        f"WITH {lane.token_cte(integration_only=False)}, "  # noqa: S608
+        f"WITH {lane.token_cte(integration_only=False, who=False)}, "  # noqa: S608
         f"locked AS MATERIALIZED (SELECT tok.user_id, "
         f"{lane.columns(windows, 'w.')}, {lane.columns(offices, 'o.')} "
         f'FROM tok, "{Window._meta.db_table}" w JOIN "{Office._meta.db_table}" o '

@@ -98,25 +98,31 @@ class _Pool:
 
 
 async def _configure(conn: Any) -> None:
-    """What Django's backend sets on its own connections (the zone, the isolation level
-    when the settings name one, ``assume_role``)."""
+    """What Django's backend sets on its own connections (the zone, ``assume_role``), and
+    the isolation level the settings name — READ COMMITTED, Django's own, when they name
+    none — also for a pipeline's implicit transaction, which psycopg does not begin."""
     await conn.execute("SET TIME ZONE 'UTC'")
     options = connections["default"].settings_dict["OPTIONS"]
-    level = options.get("isolation_level")
-    if level is not None:
-        # Also for a pipeline's implicit transaction, which psycopg does not begin itself.
-        name = psycopg.IsolationLevel(level).name.replace("_", " ")
-        await conn.execute(
-            sql.SQL("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL {}").format(
-                sql.SQL(name)
-            )
+    level = psycopg.IsolationLevel(options.get("isolation_level", _READ_COMMITTED))
+    await conn.execute(
+        sql.SQL("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL {}").format(
+            sql.SQL(level.name.replace("_", " "))
         )
+    )
     role = options.get("assume_role")
     if role:
         await conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role)))
 
 
 POOL = _Pool()
+_READ_COMMITTED = psycopg.IsolationLevel.READ_COMMITTED
+
+
+def read_committed() -> bool:
+    """Whether the lanes' transactions are READ COMMITTED (``_configure``): a statement
+    then sees what committed before it began, which a lane that locks and then reads needs."""
+    options = connections["default"].settings_dict["OPTIONS"]
+    return bool(options.get("isolation_level", _READ_COMMITTED) == _READ_COMMITTED)
 
 
 def header(scope: dict[str, Any], name: bytes) -> bytes | None:

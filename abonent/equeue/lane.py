@@ -8,7 +8,8 @@ exactly so; otherwise send nothing, keep nothing, and leave the request to the o
 The lane calls the next consumer as ``services.call_next_ticket`` does, in one transaction
 on a connection of the lanes' pool: two statements in one round trip, the pipeline's
 implicit transaction (no ``BEGIN``: PostgreSQL commits the statements sent before a Sync
-together, or none of them), at the isolation level of Django's own connections:
+together, or none of them), READ COMMITTED (under another isolation level that the settings
+name, the press is the operation's):
 
 1. the token checked (active, its user active and not a superuser) and the window locked
    with its office; the token's user is kept for the rest of the transaction
@@ -251,7 +252,7 @@ async def post_call_next(scope: dict[str, Any], body: bytes, send: Any) -> bool:
     """Answer the press and return True, or return False having sent and kept nothing."""
     window_id = window_of(scope["path"])
     token = lane.eligible(scope)
-    if window_id is None or token is None or body:
+    if window_id is None or token is None or body or not lane.read_committed():
         return False
     if not all(fast_insert.applies(m) for m in (AuditEntry, TicketEvent)):
         return False

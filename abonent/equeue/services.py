@@ -534,12 +534,12 @@ def _claim_sql(
     never sorts the line: it asks, in the rule's order, for the first ticket of each part —
     redirected to this window; then priority consumers; then regular ones (or regular ones
     first when the priority streak is full) — each part read from its own index in the order
-    of issue, and stops at the first part that has one (``COALESCE`` evaluates only the
-    arguments it needs). ``lock`` is each part's own: a part locks the ticket it returns and
-    passes over (SKIP LOCKED) one another window is claiming; only that one is locked. The
-    ticket's row is then read locked again, which is immediate for the lock is ours, and
-    gives its latest version (PostgreSQL: what committed since the statement began). The
-    status and the classes are written out, so that PostgreSQL's reused (generic) plan
+    of issue, and takes the first row of the parts in that order (``UNION ALL`` of the
+    parts, ``LIMIT 1``: PostgreSQL and SQLite run the parts in turn and stop at the first
+    row, so a later part is not even read). ``lock`` is each part's own: a part locks the
+    ticket it returns, as it is now (PostgreSQL: what committed since the statement began),
+    and passes over (SKIP LOCKED) one another window is claiming; nothing else is locked.
+    The status and the classes are written out, so that PostgreSQL's reused (generic) plan
     still reads the partial indexes whose conditions they are."""
     t = Ticket._meta
     ws = Window.services.through._meta
@@ -550,7 +550,7 @@ def _claim_sql(
     # Built from the models' names and constants only; every value is a bound parameter.
     waiting = f"t.day = %s AND t.status = '{Status.WAITING.value}' "
     waiting += f"AND {guard} " if guard else ""
-    line = f"SELECT t.id FROM {t.db_table} t WHERE t.office_id = {office} AND {waiting}"  # noqa: S608
+    line = f"SELECT {columns} FROM {t.db_table} t WHERE t.office_id = {office} AND {waiting}"  # noqa: S608
     served = (
         "AND t.target_window_id IS NULL AND t.service_id IN ("  # noqa: S608
         f"SELECT ws.service_id FROM {ws.db_table} ws JOIN {Service._meta.db_table} s "
@@ -566,15 +566,17 @@ def _claim_sql(
     # index led by the office is a choice: the part reads its own small index
     # (``equeue_redirected``), never the office's whole line, whatever the statistics say.
     redirected = (
-        f"SELECT t.id FROM {t.db_table} t WHERE t.target_window_id = %s "  # noqa: S608
+        f"SELECT {columns} FROM {t.db_table} t WHERE t.target_window_id = %s "  # noqa: S608
         f"AND +t.office_id = {office} AND {waiting}"
         f"ORDER BY {classes}, t.issued_at, t.id LIMIT 1 {lock}"
     )
     parts = [redirected, regular, priority] if regular_first else [redirected, priority, regular]
-    return (
-        f"SELECT {columns} FROM {t.db_table} t WHERE t.id = "  # noqa: S608
-        f"COALESCE({', '.join(f'({part.strip()})' for part in parts)}) {lock}"
-    ).strip()
+    # Each part a subquery of its own: its order, limit and lock stay its own.
+    union = " UNION ALL ".join(
+        f"SELECT * FROM ({part.strip()}) p{n}"  # noqa: S608 (the parts above)
+        for n, part in enumerate(parts)
+    )
+    return f"SELECT parts.* FROM ({union}) parts LIMIT 1"  # noqa: S608
 
 
 def _load_hours(window_id: int) -> tuple[Any, Any]:

@@ -147,10 +147,15 @@ def test_the_lanes_call_reads_the_queues_indexes_in_its_generic_plan(
 
 
 def rows_read(plan: dict[str, Any], table: str) -> int:
-    """How many rows the plan's scans of ``table`` returned, all loops together."""
+    """How many rows the plan's scans of ``table`` read — returned or filtered out — all
+    loops together."""
     here = 0
     if plan.get("Relation Name") == table and "Scan" in plan["Node Type"]:
-        here = int(plan.get("Actual Rows", 0)) * int(plan.get("Actual Loops", 1))
+        per_loop = sum(
+            int(plan.get(key, 0))
+            for key in ("Actual Rows", "Rows Removed by Filter", "Rows Removed by Index Recheck")
+        )
+        here = per_loop * int(plan.get("Actual Loops", 1))
     return here + sum(rows_read(child, table) for child in plan.get("Plans", []))
 
 

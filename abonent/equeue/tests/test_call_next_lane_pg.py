@@ -270,6 +270,19 @@ def test_the_pressing_user_is_kept_for_its_transaction_only(operators: dict[int,
     assert TicketEvent.objects.filter(action=Action.CALLED).count() == 1
 
 
+def test_under_another_isolation_level_the_press_is_the_operations(
+    operators: dict[int, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lane's statement after the lock must see what committed before it began: READ
+    COMMITTED. When the settings name another level, the lane leaves every press to the
+    operation, having sent and kept nothing."""
+    issue(1)
+    options = connection.settings_dict["OPTIONS"]
+    monkeypatch.setitem(options, "isolation_level", psycopg.IsolationLevel.REPEATABLE_READ)
+    assert offer(scope(operators[1], window("sc1", 1).pk)) == (False, [])
+    assert not TicketEvent.objects.filter(action=Action.CALLED).exists()
+
+
 def test_the_statement_after_the_lock_runs_with_generic_plans_as_the_user(
     operators: dict[int, str],
 ) -> None:

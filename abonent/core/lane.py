@@ -18,6 +18,8 @@ different. This module is what the lanes share:
 - a small pool of asynchronous psycopg connections per process (``POOL``), configured as
   Django configures its own (time zone, role, the same type adapters, prepared statements);
 - a statement's placeholders numbered once per process (``execute``);
+- the requests of one kind that arrive together gathered into one transaction
+  (``Batches``);
 - what an error after a lane's write means (``uncertain``);
 - the answer (``respond``) with the headers the operation sends on these paths
   (``core/direct.py``).
@@ -29,6 +31,7 @@ import asyncio
 import functools
 import json
 import re
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
@@ -194,6 +197,55 @@ async def execute(conn: Any, query: str, params: list[Any]) -> Any:
     cursor = psycopg.AsyncRawCursor(conn)
     await cursor.execute(numbered(query), params)
     return cursor
+
+
+class Batches[T, R]:
+    """Requests of one kind that this process receives together, answered in one
+    transaction — one round trip and one commit for all of them (group commit).
+
+    ``submit`` waits for its request's result. The first request starts a batch at once
+    (on the next turn of the event loop, so that the requests that arrived with it join
+    it); those that arrive while a batch runs wait for it and then go together, at most
+    ``size`` at a time. ``run`` gets the requests in order of arrival and returns their
+    results in that order; its exception is every request's of the batch."""
+
+    def __init__(self, run: Callable[[list[T]], Awaitable[list[R]]], size: int) -> None:
+        self.run, self.size = run, size
+        self.pending: list[tuple[T, asyncio.Future[R]]] = []
+        self.task: asyncio.Task[None] | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def submit(self, item: T) -> R:
+        loop = asyncio.get_running_loop()
+        if self.loop is not loop:  # another event loop (tests): what the last one left is gone
+            self.pending, self.task, self.loop = [], None, loop
+        done: asyncio.Future[R] = loop.create_future()
+        self.pending.append((item, done))
+        if self.task is None:
+            self.task = loop.create_task(self._drain())
+        return await done
+
+    async def _drain(self) -> None:
+        try:
+            while self.pending:
+                batch, self.pending = self.pending[: self.size], self.pending[self.size :]
+                try:
+                    results = await self.run([item for item, _done in batch])
+                except BaseException as error:
+                    for _item, done in batch:
+                        if not done.done():
+                            done.set_exception(error)
+                    if isinstance(error, Exception):
+                        continue
+                    for _item, done in self.pending:  # cancelled: nobody runs the rest
+                        done.cancel()
+                    self.pending = []
+                    raise
+                for (_item, done), result in zip(batch, results, strict=True):
+                    if not done.done():  # a request cancelled meanwhile has no answer
+                        done.set_result(result)
+        finally:
+            self.task = None
 
 
 def uncertain(error: BaseException) -> bool:

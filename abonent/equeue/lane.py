@@ -5,25 +5,28 @@ pressing at once, p99 under 50 ms, no ticket to two windows).
 On PostgreSQL the ASGI entry point offers every such press here first (``core/lane.py``
 has what the lanes share, and their rule: answer only what the API operation would answer,
 exactly so; otherwise send nothing, keep nothing, and leave the request to the operation).
-The lane calls the next consumer as ``services.call_next_ticket`` does, in one transaction
-on a connection of the lanes' pool: two statements in one round trip, the pipeline's
-implicit transaction (no ``BEGIN``: PostgreSQL commits the statements sent before a Sync
-together, or none of them), READ COMMITTED (under another isolation level that the settings
-name, the press is the operation's):
+The lane calls the next consumer as ``services.call_next_ticket`` does, on a connection of
+the lanes' pool. The presses that reach a server process together are answered together
+(``core.lane.Batches``): the first at once, those that arrive meanwhile in the next batch,
+each batch one round trip and one transaction — the pipeline's implicit one (no ``BEGIN``:
+PostgreSQL commits the statements sent before a Sync together, or none of them), READ
+COMMITTED (under another isolation level that the settings name, the press is the
+operation's). Windows are locked in the order of their ids. For each press, one after
+another:
 
 1. the token checked (active, its user active and not a superuser) and the window locked
-   with its office; the token's user is kept for the rest of the transaction
-   (``PRESSED_BY``, a setting local to it), and generic plans for the rest
-   (``plan_cache_mode``, as local: with a year of tickets in the tables PostgreSQL chose to
-   plan the call statement anew on every press, which cost more than running it; its
-   generic plan reads the same indexes, as a test checks);
+   with its office; the token's user and the press's place in the batch are kept for the
+   rest of the transaction (``PRESSED_BY``, a setting local to it), and how the call
+   statement is planned (``PLANS``, as local: generic plans, and no sort where an index
+   gives the order; the tests check which indexes the plan reads);
 2. a statement of its own, after the lock, so that it sees what the press that held the
-   lock before committed: while the user sits at the window, the window is open for calls
-   and serves nobody, and the fairness rule's priority streak is not full (``g``), the same
-   claim as the operation's (``services._claim_and_call_sql``: the next ticket by the same
-   order, ``SKIP LOCKED``, changed to ``called``), with the call's audit row and step written
-   from the called ticket's row, and the live event for the other server processes
-   (``pg_notify``, sent by PostgreSQL only when the transaction commits).
+   lock before committed and what the presses before it in the batch called: while the
+   user sits at the window, the window is open for calls and serves nobody, and the
+   fairness rule's priority streak is not full (``g``), the same claim as the operation's
+   (``services._claim_and_call_sql``: the next ticket by the same order, ``SKIP LOCKED``,
+   changed to ``called``), with the call's audit row and step written from the called
+   ticket's row, and the live event for the other server processes (``pg_notify``, sent by
+   PostgreSQL only when the transaction commits).
 
 Then the event to this process's boards and consoles, and the answer. The office's and the
 window's hours are checked before (a per-process snapshot): a closed office or a window on
@@ -34,11 +37,12 @@ and the operation can press at once and still never hand one ticket to two windo
 lane leaves to the operation: a token it would refuse, a superuser, a window the user does
 not sit at, an unknown or closed window, a window still serving someone, a closed office or
 a window on its break, a full priority streak (the rule then looks at the waiting line), an
-empty line (204), hours that must be loaded from the database, an error PostgreSQL reports.
-Its transaction then ends with nothing written but the token's last use (or nothing at all),
-and the operation takes the press afresh. An error that leaves unknown whether the call
-committed (a lost connection) is not left to the operation, which would call a second
-consumer: the server answers 500 and the console shows the window's state.
+empty line (204), hours that must be loaded from the database, an error PostgreSQL reports
+(for every press of the batch: its transaction is gone). Nothing is then written for the
+press but the token's last use (or nothing at all), and the operation takes it afresh. An
+error that leaves unknown whether the calls committed (a lost connection) is not left to
+the operation, which would call a second consumer: the server answers 500 to every press of
+the batch, and the consoles show their windows' state.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -75,16 +80,28 @@ def window_of(path: str) -> int | None:
     return int(digits)
 
 
-# The token's user, set by the locking statement for the rest of its transaction: the
-# call statement that follows it in the same round trip reads it (``_call_sql``).
+# The token's user and the press's place in its batch ("user:place"), set by the locking
+# statement for the rest of its transaction: the call statement that follows it in the same
+# round trip reads it (``_guard_sql``). The place: a locking statement that finds no row sets
+# nothing, and the next press's call must not take the user of the press before it.
 PRESSED_BY = "abonent.call_next_user"
+# How PostgreSQL plans the call statement, set by the locking statement for the rest of its
+# transaction. Generic plans: with a year of tickets in the tables it chose to plan the call
+# statement anew on every press, which cost more than running it. No sort where an index
+# gives the order: the statistics of a morning, gathered while nobody waited, made the
+# planner read the whole waiting line and sort it rather than read its head from
+# ``equeue_waiting_line`` (each press then cost as much as the line was long).
+PLANS = {"plan_cache_mode": "force_generic_plan", "enable_sort": "off"}
+# Presses of one process answered in one transaction at most (``Batches``).
+BATCH_SIZE = 32
 
 
 @functools.cache
 def _lock_sql() -> tuple[str, list[Any], list[Any]]:
     """The token's user and the window locked with its office (``services._window_sql``
-    with the token check); the fields of both. The user's id is also set as ``PRESSED_BY``
-    until the transaction ends (whether the user sits at the window is ``g``'s)."""
+    with the token check); the fields of both. The user's id and the press's place in its
+    batch (the last value) are also set as ``PRESSED_BY`` until the transaction ends
+    (whether the user sits at the window is ``g``'s)."""
     windows: list[Any] = list(Window._meta.concrete_fields)
     offices: list[Any] = list(Office._meta.concrete_fields)
     # The user is set for the locked row only: in the outer statement, after the lock
@@ -95,8 +112,9 @@ def _lock_sql() -> tuple[str, list[Any], list[Any]]:
         f"{lane.columns(windows, 'w.')}, {lane.columns(offices, 'o.')} "
         f'FROM tok, "{Window._meta.db_table}" w JOIN "{Office._meta.db_table}" o '
         "ON o.id = w.office_id WHERE w.id = %s FOR UPDATE OF w) "
-        f"SELECT locked.*, set_config('{PRESSED_BY}', locked.user_id::text, true), "
-        "set_config('plan_cache_mode', 'force_generic_plan', true) FROM locked"
+        f"SELECT locked.*, set_config('{PRESSED_BY}', locked.user_id::text || ':' || %s, true), "
+        + ", ".join(f"set_config('{name}', '{value}', true)" for name, value in PLANS.items())
+        + " FROM locked"
     )
     return sql, windows, offices
 
@@ -105,7 +123,8 @@ def _lock_sql() -> tuple[str, list[Any], list[Any]]:
 def _guard_sql() -> str:
     """``g``: the pressing user's id and name when the lane may call (a statement of its
     own, after the window's lock, so that it sees what the press that held the lock before
-    committed): the locking statement found the token and the window, the user sits at the
+    committed): the locking statement of this press (its place in the batch) found the
+    token and the window, the user sits at the
     window, the window is open for calls (``is_active``), it serves nobody, and the
     fairness rule's priority streak is not full (else the rule reads the waiting line: the
     operation's part) — by the operation's own statements (``services._BUSY_SQL``,
@@ -115,7 +134,8 @@ def _guard_sql() -> str:
     return (
         f'g AS (SELECT u.id AS uid, u."{username.column}" AS label '  # noqa: S608
         f'FROM "{user_model._meta.db_table}" u '
-        f"WHERE u.id = nullif(current_setting('{PRESSED_BY}', true), '')::bigint "
+        f"WHERE u.id = nullif(split_part(current_setting('{PRESSED_BY}', true), ':', 1), '')"
+        f"::bigint AND split_part(current_setting('{PRESSED_BY}', true), ':', 2) = %s "
         f'AND EXISTS (SELECT 1 FROM "{StaffProfile._meta.db_table}" p '
         f'JOIN "{Window._meta.db_table}" w ON w.id = p.window_id '
         "WHERE p.user_id = u.id AND w.id = %s AND w.is_active) "
@@ -125,11 +145,14 @@ def _guard_sql() -> str:
     )
 
 
-def _guard_params(window_id: int, at: datetime) -> list[Any]:
+def _guard_params(window_id: int, at: datetime, place: int) -> list[Any]:
     """``_guard_sql``'s values (``services._regular_first`` reads the same last calls)."""
     midnight = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
     streak = services.priority_streak()
-    return [window_id, window_id, streak, Priority.NONE, window_id, Action.CALLED, midnight, streak]
+    return [
+        str(place), window_id, window_id, streak, Priority.NONE, window_id, Action.CALLED,
+        midnight, streak,
+    ]  # fmt: skip
 
 
 @functools.cache
@@ -190,8 +213,9 @@ def _call_sql(notify: bool) -> str:
     )
 
 
-def _call_params(window_id: int, at: datetime) -> list[Any]:
-    """The values of ``_call_sql`` up to the live event's."""
+def _call_params(window_id: int, at: datetime, place: int = 0) -> list[Any]:
+    """The values of ``_call_sql`` up to the live event's, for the press at ``place`` in
+    its batch."""
     # The streak is not full (``g``): priority consumers first. The office is the window's,
     # found by the statement (its value: the window's id); the claim's guard: issued by
     # ``at``.
@@ -199,7 +223,7 @@ def _call_params(window_id: int, at: datetime) -> list[Any]:
     entry, entry_at, step, step_at = _written(window_id)
     entry[entry_at] = timezone.now()  # the audit row's own default
     step[step_at] = at
-    return [*_guard_params(window_id, at), *claim, window_id, at, *entry, *step]
+    return [*_guard_params(window_id, at, place), *claim, window_id, at, *entry, *step]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -248,6 +272,75 @@ def _claimed(window: Window, row: Any) -> Ticket:
     return ticket
 
 
+@dataclass(frozen=True, slots=True)
+class _Press:
+    window_id: int
+    token: str
+    notify: list[str] | None  # ``bus.notify_sql_params()``
+
+
+# A press's outcome: the locking and the call statements' rows and the press's time, or
+# None when the press is the operation's (nothing was kept for it).
+_Outcome = tuple[Any, Any, datetime] | None
+
+
+async def _call_all(presses: list[_Press]) -> list[_Outcome]:
+    """The presses that arrived together, in one transaction: for each, the locking and the
+    call statements, all sent in one round trip and committed together (or not at all, and
+    then every press is the operation's). Windows are locked in the order of their ids, so
+    two batches never wait for each other in a circle; the statements run one after another,
+    so a press's claim sees the tickets that those before it called."""
+    out: list[_Outcome] = [None] * len(presses)
+    wrote = False
+    try:
+        pool = await lane.POOL.get()
+        async with pool.connection() as conn:
+            at = services.now()  # the presses' time, once a connection is there
+            order = sorted(
+                (i for i, press in enumerate(presses) if _open(press.window_id, at)),
+                key=lambda i: presses[i].window_id,
+            )
+            sent = []
+            # Without a call (``g`` does not hold, or nobody waits: 204), nothing is written
+            # for a press but the token's last use, which the operation keeps too.
+            async with conn.pipeline():
+                for place, i in enumerate(order):
+                    press = presses[i]
+                    values = _call_params(press.window_id, at, place)
+                    if press.notify is not None:
+                        values += [
+                            *press.notify,
+                            *events.ticket_event_params(action=Action.CALLED, at=at),
+                        ]
+                    lock = [*lane.token_params(press.token, timezone.now()), press.window_id]
+                    locking = await lane.execute(conn, _lock_sql()[0], [*lock, str(place)])
+                    wrote = True  # the calls go with the locks, in one round trip
+                    calling = await lane.execute(conn, _call_sql(press.notify is not None), values)
+                    sent.append((i, locking, calling))
+            for i, locking, calling in sent:
+                out[i] = (await locking.fetchone(), await calling.fetchone(), at)
+    except Exception as error:
+        if wrote and lane.uncertain(error):
+            raise  # the calls may have committed: a second press would call another consumer
+        log.warning("Call-next lane: %r; the presses go on to the operation", error)
+        return [None] * len(presses)
+    return out
+
+
+def _open(window_id: int, at: datetime) -> bool:
+    """Whether the office and the window are open by this process's snapshot of their
+    hours; when closed, or when the hours must be loaded, the operation says it."""
+    try:
+        services.check_open(window_id, at)
+    except Exception as error:  # closed, or hours to load from the database
+        log.debug("Call-next lane: %r; the press goes on to the operation", error)
+        return False
+    return True
+
+
+_BATCHES = lane.Batches(_call_all, BATCH_SIZE)
+
+
 async def post_call_next(scope: dict[str, Any], body: bytes, send: Any) -> bool:
     """Answer the press and return True, or return False having sent and kept nothing."""
     window_id = window_of(scope["path"])
@@ -257,34 +350,10 @@ async def post_call_next(scope: dict[str, Any], body: bytes, send: Any) -> bool:
     if not all(fast_insert.applies(m) for m in (AuditEntry, TicketEvent)):
         return False
     notify = bus.notify_sql_params()
-    wrote = False
-    try:
-        pool = await lane.POOL.get()
-        async with pool.connection() as conn:
-            at = services.now()  # the press's time, once a connection is there
-            try:
-                services.check_open(window_id, at)  # when closed: the operation says it
-            except Exception as error:  # closed, or hours to load from the database
-                log.debug("Call-next lane: %r; the press goes on to the operation", error)
-                return False
-            values = _call_params(window_id, at)
-            if notify is not None:
-                values += [*notify, *events.ticket_event_params(action=Action.CALLED, at=at)]
-            # Both statements, then the Sync that commits them: one round trip. Without a
-            # call (``g`` does not hold, or nobody waits: 204), nothing is written but the
-            # token's last use, which the operation keeps too.
-            async with conn.pipeline():
-                locking = await lane.execute(
-                    conn, _lock_sql()[0], [*lane.token_params(token, timezone.now()), window_id]
-                )
-                wrote = True  # the call goes with the lock, in one round trip
-                calling = await lane.execute(conn, _call_sql(notify is not None), values)
-            locked, row = await locking.fetchone(), await calling.fetchone()
-    except Exception as error:
-        if wrote and lane.uncertain(error):
-            raise  # the call may have committed: a second press would call another consumer
-        log.warning("Call-next lane: %r; the press goes on to the operation", error)
+    outcome = await _BATCHES.submit(_Press(window_id, token, notify))
+    if outcome is None:
         return False
+    locked, row, at = outcome
     if row is None:
         return False
     if locked is None:  # g holds only after the lock statement found the window

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from psycopg.sql import Literal
 
-from abonent.core.models import Office, Service, Window
+from abonent.core.models import Office, Service, StaffProfile, Window
 from abonent.equeue import services
 from abonent.equeue.models import Status, Ticket
 from abonent.equeue.tests.conftest import Clock
@@ -26,16 +27,20 @@ pytestmark = [
 ]
 
 
-def generic_plan(sql: str, values: list[Any], *, analyze: bool = False) -> dict[str, Any]:
+def generic_plan(
+    sql: str, values: list[Any], *, analyze: bool = False, plans: dict[str, str] | None = None
+) -> dict[str, Any]:
     """The plan PostgreSQL reuses for ``sql`` as a prepared statement with ``values`` (run,
     with its figures, when ``analyze``), on the test's own connection: it sees the test's
-    rows."""
+    rows. ``plans``: more planner settings for it (the call-next lane's ``PLANS``)."""
     numbered = iter(range(1, len(values) + 1))
     prepared = re.sub("%s", lambda _m: f"${next(numbered)}", sql)
     args = ", ".join(Literal(v).as_string(connection.connection) for v in values)
     options = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        for name, value in (plans or {}).items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
         cursor.execute(f"PREPARE plan_q AS {prepared}")
         try:
             cursor.execute(f"EXPLAIN ({options}) EXECUTE plan_q({args})")
@@ -202,3 +207,48 @@ def test_the_claim_reads_the_head_of_the_line_not_the_whole_line(
     redirected = ["Z402", "Z403"] if regular_first else ["Z403", "Z402"]
     rest = ["Z001", "Z002"] if regular_first else ["Z400", "Z001"]
     assert numbers == redirected + rest
+
+
+def test_the_lanes_call_reads_the_head_of_the_line_whatever_the_statistics(
+    sc1: Office, clock: Clock
+) -> None:
+    """The statistics PostgreSQL plans with are gathered when they happen to be (autovacuum,
+    or the night's ``VACUUM ANALYZE``): say, in a quiet hour when a few consumers waited and
+    the waiting line's index still held the entries of the many called since its last
+    vacuum. Planned with them, the call statement read the whole line through
+    ``equeue_waiting_idx`` and sorted it, so that a press cost as much as the line was long
+    (#5: with the bench's line of 500, PostgreSQL's time per press doubled). Under the
+    lane's planner settings (``lane.PLANS``) its generic plan reads the head of the line
+    from ``equeue_waiting_line`` whatever the statistics, and calls the oldest ticket."""
+    from abonent.equeue import lane
+
+    service = Service.objects.get(office=sc1, code="household")
+    window = Window.objects.create(office=sc1, number=100)
+    window.services.set([service])
+    operator = get_user_model().objects.create(username="op100")
+    StaffProfile.objects.create(user=operator, office=sc1, window=window)
+    today = clock().date()
+
+    def ticket(n: int, day: date, status: str) -> Ticket:
+        at = clock() - timedelta(days=(today - day).days, hours=5, seconds=-n)
+        return Ticket(
+            office=sc1, service=service, day=day, seq=n, number=f"M{n:04d}", status=status,
+            issued_at=at,
+        )  # fmt: skip
+
+    Ticket.objects.bulk_create(
+        ticket(n, today - timedelta(days=1 + n // 100), Status.DONE) for n in range(20000)
+    )
+    # A morning's line, called: the waiting line's index keeps their entries until a vacuum.
+    early = Ticket.objects.bulk_create(ticket(n, today, Status.WAITING) for n in range(5000, 9000))
+    Ticket.objects.filter(pk__in=[t.pk for t in early[5:]]).update(status=Status.DONE)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Ticket._meta.db_table}")
+    Ticket.objects.bulk_create(ticket(n, today, Status.WAITING) for n in range(9000, 9500))
+    values = lane._call_params(window.pk, clock())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, true)", [lane.PRESSED_BY, f"{operator.pk}:0"])
+    plan = generic_plan(lane._call_sql(False), values, analyze=True, plans=lane.PLANS)
+    assert rows_read(plan, Ticket._meta.db_table) <= 8, plan  # of 505 waiting
+    assert ("Index Scan", "equeue_waiting_line") in scans(plan), scans(plan)
+    assert Ticket.objects.get(status=Status.CALLED).number == "M5000"

@@ -236,7 +236,7 @@ def test_the_lane_calls_priority_first_and_leaves_a_full_streak_to_the_operation
 
 
 def test_the_pressing_user_is_kept_for_its_transaction_only(operators: dict[int, str]) -> None:
-    """The locking statement keeps the token's user (and generic plans) for the call
+    """The locking statement keeps the token's user (and its planner settings) for the call
     statement after it; the next transaction on the same pooled connection must not find
     them, and a refused token there calls nobody."""
     issue(2)
@@ -255,7 +255,8 @@ def test_the_pressing_user_is_kept_for_its_transaction_only(operators: dict[int,
                 for _ in range(pool.get_stats()["pool_size"]):
                     conn = await stack.enter_async_context(pool.connection())
                     cursor = await conn.execute(
-                        "SELECT current_setting(%s, true), current_setting('plan_cache_mode')",
+                        "SELECT current_setting(%s, true), current_setting('plan_cache_mode'), "
+                        "current_setting('enable_sort')",
                         [lane.PRESSED_BY],
                     )
                     kept.append(tuple(await cursor.fetchone()))
@@ -265,8 +266,8 @@ def test_the_pressing_user_is_kept_for_its_transaction_only(operators: dict[int,
             await core_lane.POOL.close()
 
     first, kept, refused = asyncio.run(presses())
-    settings_kept = {(user or None, plans) for user, plans in kept}
-    assert (first, settings_kept, refused) == (True, {(None, "auto")}, False)
+    settings_kept = {(user or None, plans, sort) for user, plans, sort in kept}
+    assert (first, settings_kept, refused) == (True, {(None, "auto", "on")}, False)
     assert TicketEvent.objects.filter(action=Action.CALLED).count() == 1
 
 
@@ -286,9 +287,10 @@ def test_under_another_isolation_level_the_press_is_the_operations(
 def test_the_statement_after_the_lock_runs_with_generic_plans_as_the_user(
     operators: dict[int, str],
 ) -> None:
-    """The lane sends no BEGIN: its two statements are the pipeline's implicit transaction.
-    What the locking statement sets for that transaction — the pressing user and generic
-    plans — is in force for the statement after it (the call's place)."""
+    """The lane sends no BEGIN: its statements are the pipeline's implicit transaction.
+    What the locking statement sets for that transaction — the pressing user with the
+    press's place in its batch, and generic plans — is in force for the statement after it
+    (the call's place)."""
     w1 = window("sc1", 1)
 
     async def pipeline() -> tuple[Any, Any]:
@@ -299,10 +301,11 @@ def test_the_statement_after_the_lock_runs_with_generic_plans_as_the_user(
                     locking = await core_lane.execute(
                         conn,
                         lane._lock_sql()[0],
-                        [*core_lane.token_params(operators[1], timezone.now()), w1.pk],
+                        [*core_lane.token_params(operators[1], timezone.now()), w1.pk, "0"],
                     )
                     probe = await conn.execute(
-                        "SELECT current_setting('plan_cache_mode'), current_setting(%s, true)",
+                        "SELECT current_setting('plan_cache_mode'), current_setting('enable_sort'), "
+                        "current_setting(%s, true)",
                         [lane.PRESSED_BY],
                     )
                 return await locking.fetchone(), await probe.fetchone()
@@ -311,7 +314,7 @@ def test_the_statement_after_the_lock_runs_with_generic_plans_as_the_user(
 
     locked, probe = asyncio.run(pipeline())
     assert locked is not None
-    assert probe == ("force_generic_plan", str(user("op1").pk))
+    assert probe == ("force_generic_plan", "off", f"{user('op1').pk}:0")  # the user, the place
 
 
 def test_a_window_moved_while_the_press_waits_for_it_calls_nobody(
@@ -384,3 +387,96 @@ def test_a_press_calls_only_tickets_issued_by_its_time(
     clock.at = pressed + timedelta(seconds=2)
     answered, sent = offer(scope(operators[1], w1.pk))
     assert answered and json.loads(sent[1]["body"])["status"] == Status.CALLED
+
+
+def call_all(presses: list[lane._Press]) -> list[Any]:
+    """One batch of presses (``lane._call_all``), as the lane's batches run it."""
+
+    async def run() -> list[Any]:
+        try:
+            return await lane._call_all(presses)
+        finally:
+            await core_lane.POOL.close()
+
+    return asyncio.run(run())
+
+
+def test_presses_in_one_batch_each_call_for_their_own_operator(
+    operators: dict[int, str], clock: Clock
+) -> None:
+    """One transaction for presses that arrived together: each press's claim sees what the
+    presses before it called, and each call is its own operator's (the audit row, the step,
+    the ticket's employee), whatever the order they arrived in."""
+    issue(3)
+    w1, w2 = window("sc1", 1), window("sc1", 2)
+    notify = bus.notify_sql_params()
+    outcomes = call_all(
+        [lane._Press(w2.pk, operators[2], notify), lane._Press(w1.pk, operators[1], notify)]
+    )
+    called = {row[0]: (locked[0], row[0]) for locked, row, _at in outcomes}
+    assert len(called) == 2
+    first, second, third = Ticket.objects.order_by("issued_at", "id")
+    # Locked and claimed in the order of the windows' ids: window 1's press claims first.
+    assert (first.window_id, second.window_id, third.status) == (w1.pk, w2.pk, Status.WAITING)
+    for ticket, username in ((first, "op1"), (second, "op2")):
+        entry = AuditEntry.objects.for_object(ticket).get(action="ticket.called")
+        step = TicketEvent.objects.get(ticket=ticket, action=Action.CALLED)
+        assert entry.actor == step.actor == ticket.employee == user(username)
+        assert step.at == clock()
+
+
+def test_a_refused_press_in_a_batch_does_not_act_as_the_press_before_it(
+    make_operator: Callable[[str, str, int], Any], operators: dict[int, str], sc1: Office
+) -> None:
+    """The locking statement of a refused token finds no row and keeps no user: the call
+    statement after it must not take the user that the press before it in the same
+    transaction kept (``PRESSED_BY`` holds the press's place in its batch too). Here the
+    press before it is op1's at a window op1 does not sit at, so it calls nobody, and op1
+    sits at the refused press's window, which is free."""
+    issue(2)
+    seat = Window.objects.create(office=sc1, number=7)  # after window 1: locked after it
+    seat.services.set(window("sc1", 1).services.all())
+    for w in (window("sc1", 1), seat):  # a new window drops the hours' snapshots: warm again
+        services._check_open(w, services.now())
+    make_operator("op7", "sc1", 7)
+    from abonent.core.models import StaffProfile
+
+    StaffProfile.objects.filter(user=user("op1")).update(window=seat)
+    notify = bus.notify_sql_params()
+    outcomes = call_all(
+        [
+            lane._Press(window("sc1", 1).pk, operators[1], notify),  # not op1's window
+            lane._Press(seat.pk, "nonsense", notify),
+        ]
+    )
+    assert [row for _locked, row, _at in outcomes] == [None, None]
+    assert outcomes[0][0] is not None and outcomes[1][0] is None
+    assert not Ticket.objects.filter(status=Status.CALLED).exists()
+    assert not TicketEvent.objects.filter(action=Action.CALLED).exists()
+
+
+def test_an_error_in_one_press_leaves_every_press_of_its_batch_to_the_operation(
+    client: Client, operators: dict[int, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL refuses one press's statement: the batch's transaction is gone, nothing is
+    kept for any of its presses, and each goes on to the operation, which calls."""
+    issue(2)
+    w1, w2 = window("sc1", 1), window("sc1", 2)
+    call_params = lane._call_params
+
+    def broken(window_id: int, at: datetime, place: int = 0) -> list[Any]:
+        values = call_params(window_id, at, place)
+        return [*values[:-1], "not a time"] if window_id == w2.pk else values
+
+    monkeypatch.setattr(lane, "_call_params", broken)
+    notify = bus.notify_sql_params()
+    presses = [lane._Press(w1.pk, operators[1], notify), lane._Press(w2.pk, operators[2], notify)]
+    assert call_all(presses) == [None, None]
+    assert not TicketEvent.objects.filter(action=Action.CALLED).exists()
+    assert not AuditEntry.objects.filter(action="ticket.called").exists()
+    for number in (1, 2):
+        answer = client.post(
+            path(window("sc1", number).pk), HTTP_AUTHORIZATION=f"Bearer {operators[number]}"
+        )
+        assert answer.status_code == 200
+    assert TicketEvent.objects.filter(action=Action.CALLED).count() == 2

@@ -8,15 +8,17 @@ processes pick the change up when their copy expires.
 
 A reader in the event loop (the lanes, ``core/lane.py``) cannot load: there an expired copy
 is still answered, while the thread that runs Django's synchronous code loads the new one
-(once per key at a time), so that no request waits for it and a lane does not leave its
-requests to the operation every ``ABONENT_SNAPSHOT_SECONDS``. A copy dropped by a change is
-gone there too: the event loop's reader then finds nothing, as before the first load.
+(once per key at a time, within ``RELOAD_SPREAD_SECONDS``), so that no request waits for it
+and a lane does not leave its requests to the operation every ``ABONENT_SNAPSHOT_SECONDS``.
+A copy dropped by a change is gone there too: the event loop's reader then finds nothing, as
+before the first load.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 from collections.abc import Callable, Hashable
 from typing import Any, ClassVar
@@ -28,6 +30,10 @@ from django.db.models.signals import post_delete, post_save
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 5.0
+# The copies that expire together (the windows' hours, all loaded at a server's first
+# presses) are reloaded within this many seconds of each other, not all in one moment: each
+# reload holds the process's interpreter for some milliseconds.
+RELOAD_SPREAD_SECONDS = 5.0
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -68,9 +74,14 @@ class Snapshot[K: Hashable, T]:
         if key in self._loading:
             return
         self._loading.add(key)
-        task = loop.create_task(sync_to_async(self._reload, thread_sensitive=True)(key))
+        delay = random.uniform(0, RELOAD_SPREAD_SECONDS)  # noqa: S311 (a spread, not a secret)
+        task = loop.create_task(self._reload_later(key, delay))
         self._reloads.add(task)  # held until done: the loop keeps weak references only
         task.add_done_callback(self._reloads.discard)
+
+    async def _reload_later(self, key: K, delay: float) -> None:
+        await asyncio.sleep(delay)
+        await sync_to_async(self._reload, thread_sensitive=True)(key)
 
     def _reload(self, key: K) -> None:
         """In the thread of Django's synchronous code: load ``key`` anew, unless a change has

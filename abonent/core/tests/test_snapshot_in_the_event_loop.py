@@ -32,6 +32,7 @@ class Loader:
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    monkeypatch.setattr(snapshot, "RELOAD_SPREAD_SECONDS", 0.0)
     now = [1000.0]
     monkeypatch.setattr(snapshot.time, "monotonic", lambda: now[0])
     return now

@@ -48,7 +48,7 @@ run: demo
 serve: messages-compiled
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
-	$(VENV)/bin/uvicorn abonent.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS) --no-access-log
+	$(PY) -m abonent.serve --host $(HOST) --port $(PORT) --workers $(WORKERS) --no-access-log
 
 worker: venv
 	$(PY) manage.py db_worker --queue-name '*'

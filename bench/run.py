@@ -1,6 +1,7 @@
-"""`make bench`: start Abonent on PostgreSQL under uvicorn with several workers, drive a
-bounded load on loopback with wrk (a separate native process), print throughput and
-latency percentiles per scenario. Only 127.0.0.1 is ever a target."""
+"""`make bench`: start Abonent on PostgreSQL under uvicorn with several workers
+(`python -m abonent.serve`), drive a bounded load on loopback with wrk (a separate native
+process), print throughput and latency percentiles per scenario. Only 127.0.0.1 is ever a
+target."""
 
 from __future__ import annotations
 
@@ -285,8 +286,9 @@ def run_scenario(wrk: str, base: str, scenario: Scenario, env: dict[str, str]) -
 def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [
-            str(Path(PY).parent / "uvicorn"),
-            "abonent.asgi:application",
+            PY,
+            "-m",
+            "abonent.serve",
             "--host",
             "127.0.0.1",
             "--port",
@@ -450,8 +452,8 @@ def main() -> None:
         wait_healthy(base)
         wait_all_workers(server, WORKERS)
         print(
-            f"\nAbonent on PostgreSQL, uvicorn x{WORKERS} workers; wrk {THREADS} threads, "
-            f"{SECONDS}s per scenario\n"
+            f"\nAbonent on PostgreSQL, {WORKERS} uvicorn workers (abonent.serve); "
+            f"wrk {THREADS} threads, {SECONDS}s per scenario\n"
         )
         print(
             f"{'scenario (connections)':55} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"

@@ -39,14 +39,15 @@ def _own_schedule(owner: Owner) -> Schedule | None:
     return schedules_with_exceptions().filter(**{field: owner}).first()
 
 
-def effective_hours(owner: Owner) -> hours.Hours | None:
+def effective_hours(owner: Owner, inherited: hours.Hours | None = None) -> hours.Hours | None:
     """The owner's own schedule, else the one it inherits: window → its office; service →
-    its office. A window's own schedule carries its sliding lunch break."""
+    its office (``inherited``, when the caller has it already). A window's own schedule
+    carries its sliding lunch break."""
     own = _own_schedule(owner)
     if own is not None:
         return own.as_hours()
     if isinstance(owner, Window | Service):
-        return effective_hours(owner.office)
+        return inherited if inherited is not None else effective_hours(owner.office)
     return None
 
 

@@ -581,7 +581,8 @@ def _claim_sql(
 
 def _load_hours(window_id: int) -> tuple[Any, Any]:
     window = Window.objects.select_related("office").get(pk=window_id)
-    return effective_hours(window.office), effective_hours(window)
+    office = effective_hours(window.office)
+    return office, effective_hours(window, inherited=office)
 
 
 # Schedules change a few times a year; call-next reads them on every press.

@@ -33,7 +33,7 @@ RETRY_SECONDS = 5.0
 # The copies that expire together (the windows' hours, all loaded at a server's first
 # presses) are reloaded within this many seconds of each other, not all in one moment: each
 # reload holds the process's interpreter for some milliseconds.
-RELOAD_SPREAD_SECONDS = 5.0
+RELOAD_SPREAD_SECONDS = 10.0
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

@@ -192,10 +192,14 @@ def numbered(query: str) -> bytes:
     return _PLACEHOLDER.sub(number, query).encode()
 
 
-async def execute(conn: Any, query: str, params: list[Any]) -> Any:
-    """``conn.execute(query, params)`` with the placeholders numbered once (``numbered``)."""
+async def execute(conn: Any, query: str, params: list[Any], *, at_once: bool = False) -> Any:
+    """``conn.execute(query, params)`` with the placeholders numbered once (``numbered``).
+    ``at_once``: prepare the statement on its first execution on this connection, not its
+    fifth (``DB_PREPARE_THRESHOLD``), where prepared statements are used at all — for a
+    statement whose every unprepared execution is planned anew at more than it costs to run."""
     cursor = psycopg.AsyncRawCursor(conn)
-    await cursor.execute(numbered(query), params)
+    prepare = True if at_once and conn.prepare_threshold is not None else None
+    await cursor.execute(numbered(query), params, prepare=prepare)
     return cursor
 
 

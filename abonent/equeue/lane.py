@@ -18,7 +18,11 @@ another:
    with its office; the token's user and the press's place in the batch are kept for the
    rest of the transaction (``PRESSED_BY``, a setting local to it), and how the call
    statement is planned (``PLANS``, as local: generic plans, and no sort where an index
-   gives the order; the tests check which indexes the plan reads);
+   gives the order; the tests check which indexes the plan reads). Both statements are
+   prepared on their first execution on a connection: until a statement is prepared,
+   PostgreSQL plans it on every execution, and planning the call statement costs several
+   times what running it does (the lanes' pool opens connections as load grows, and each
+   paid that on its first five presses);
 2. a statement of its own, after the lock, so that it sees what the press that held the
    lock before committed and what the presses before it in the batch called: while the
    user sits at the window, the window is open for calls and serves nobody, and the
@@ -313,9 +317,13 @@ async def _call_all(presses: list[_Press]) -> list[_Outcome]:
                             *events.ticket_event_params(action=Action.CALLED, at=at),
                         ]
                     lock = [*lane.token_params(press.token, timezone.now()), press.window_id]
-                    locking = await lane.execute(conn, _lock_sql()[0], [*lock, str(place)])
+                    locking = await lane.execute(
+                        conn, _lock_sql()[0], [*lock, str(place)], at_once=True
+                    )
                     wrote = True  # the calls go with the locks, in one round trip
-                    calling = await lane.execute(conn, _call_sql(press.notify is not None), values)
+                    calling = await lane.execute(
+                        conn, _call_sql(press.notify is not None), values, at_once=True
+                    )
                     sent.append((i, locking, calling))
             for i, locking, calling in sent:
                 out[i] = (await locking.fetchone(), await calling.fetchone(), at)

@@ -480,3 +480,42 @@ def test_an_error_in_one_press_leaves_every_press_of_its_batch_to_the_operation(
         )
         assert answer.status_code == 200
     assert TicketEvent.objects.filter(action=Action.CALLED).count() == 2
+
+
+def test_a_connections_first_press_prepares_the_statements_with_a_generic_plan(
+    operators: dict[int, str],
+) -> None:
+    """Until a statement is prepared, PostgreSQL plans it on every execution, and planning
+    the call statement costs several times what running it does: the lane prepares both of
+    its statements on their first execution on a connection, and the call statement is
+    never planned for its values (custom plans: none)."""
+    issue(1)
+    w1 = window("sc1", 1)
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def press() -> tuple[bool, list[Any]]:
+        try:
+            answered = await lane.post_call_next(scope(operators[1], w1.pk), b"", send)
+            pool = await core_lane.POOL.get()
+            prepared = []
+            async with contextlib.AsyncExitStack() as stack:  # every connection of the pool
+                for _ in range(pool.get_stats()["pool_size"]):
+                    conn = await stack.enter_async_context(pool.connection())
+                    cursor = await conn.execute(
+                        "SELECT statement LIKE '%%split_part%%', generic_plans, custom_plans "
+                        "FROM pg_prepared_statements WHERE statement LIKE %s ORDER BY 1",
+                        [f"%{lane.PRESSED_BY}%"],
+                    )
+                    prepared += await cursor.fetchall()
+            return answered, prepared
+        finally:
+            await core_lane.POOL.close()
+
+    answered, prepared = asyncio.run(press())
+    assert answered
+    # The locking statement (planned before it sets the generic plans: once, for its
+    # values), and the call statement, whose plan is the generic one.
+    assert sorted(prepared) == [(False, 0, 1), (True, 1, 0)], prepared

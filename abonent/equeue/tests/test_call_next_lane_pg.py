@@ -235,6 +235,18 @@ def test_the_lane_calls_priority_first_and_leaves_a_full_streak_to_the_operation
     assert Ticket.objects.get(pk=regular.ticket.pk).status == Status.WAITING
 
 
+async def on_every_connection(query: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """The rows ``query`` gives on each connection of the lanes' pool, all together."""
+    pool = await core_lane.POOL.get()
+    rows: list[tuple[Any, ...]] = []
+    async with contextlib.AsyncExitStack() as stack:  # every connection, held at once
+        for _ in range(pool.get_stats()["pool_size"]):
+            conn = await stack.enter_async_context(pool.connection())
+            cursor = await conn.execute(query, params)
+            rows += [tuple(row) for row in await cursor.fetchall()]
+    return rows
+
+
 def test_the_pressing_user_is_kept_for_its_transaction_only(operators: dict[int, str]) -> None:
     """The locking statement keeps the token's user (and its planner settings) for the call
     statement after it; the next transaction on the same pooled connection must not find
@@ -249,17 +261,11 @@ def test_the_pressing_user_is_kept_for_its_transaction_only(operators: dict[int,
     async def presses() -> tuple[bool, Any, bool]:
         try:
             first = await lane.post_call_next(scope(operators[1], w1.pk), b"", send)
-            pool = await core_lane.POOL.get()
-            kept = []
-            async with contextlib.AsyncExitStack() as stack:  # every connection of the pool
-                for _ in range(pool.get_stats()["pool_size"]):
-                    conn = await stack.enter_async_context(pool.connection())
-                    cursor = await conn.execute(
-                        "SELECT current_setting(%s, true), current_setting('plan_cache_mode'), "
-                        "current_setting('enable_sort')",
-                        [lane.PRESSED_BY],
-                    )
-                    kept.append(tuple(await cursor.fetchone()))
+            kept = await on_every_connection(
+                "SELECT current_setting(%s, true), current_setting('plan_cache_mode'), "
+                "current_setting('enable_sort')",
+                [lane.PRESSED_BY],
+            )
             refused = await lane.post_call_next(scope("nonsense", w1.pk), b"", send)
             return first, kept, refused
         finally:
@@ -499,17 +505,11 @@ def test_a_connections_first_press_prepares_the_statements_with_a_generic_plan(
     async def press() -> tuple[bool, list[Any]]:
         try:
             answered = await lane.post_call_next(scope(operators[1], w1.pk), b"", send)
-            pool = await core_lane.POOL.get()
-            prepared = []
-            async with contextlib.AsyncExitStack() as stack:  # every connection of the pool
-                for _ in range(pool.get_stats()["pool_size"]):
-                    conn = await stack.enter_async_context(pool.connection())
-                    cursor = await conn.execute(
-                        "SELECT statement LIKE '%%split_part%%', generic_plans, custom_plans "
-                        "FROM pg_prepared_statements WHERE statement LIKE %s ORDER BY 1",
-                        [f"%{lane.PRESSED_BY}%"],
-                    )
-                    prepared += await cursor.fetchall()
+            prepared = await on_every_connection(
+                "SELECT statement LIKE '%%split_part%%', generic_plans, custom_plans "
+                "FROM pg_prepared_statements WHERE statement LIKE %s",
+                [f"%{lane.PRESSED_BY}%"],
+            )
             return answered, prepared
         finally:
             await core_lane.POOL.close()

@@ -5,6 +5,7 @@ administrator's page and the operator consoles of that office subscribe."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -43,10 +44,20 @@ def ticket_event(
     ticket: Any, *, action: str, at: Any, window: Any = None
 ) -> tuple[str, dict[str, Any]]:
     """The channel and payload of a ticket's step."""
+    values = {name: getattr(ticket, name) for _key, name in _TICKET_FIELDS}
+    number = window.number if window is not None else None
+    return ticket_event_of(ticket.office_id, values, action=action, at=at, window_number=number)
+
+
+def ticket_event_of(
+    office_id: int, values: Mapping[str, Any], *, action: str, at: Any, window_number: int | None
+) -> tuple[str, dict[str, Any]]:
+    """``ticket_event`` from the ticket's values (``values``: by attribute, at least those
+    of ``_TICKET_FIELDS``) rather than a model (a lane's)."""
     payload = _step_fields(action=action, at=at)
-    payload["window"] = window.number if window is not None else None
-    payload.update((key, getattr(ticket, name)) for key, name in _TICKET_FIELDS)
-    return channel(ticket.office_id), payload
+    payload["window"] = window_number
+    payload.update((key, values[name]) for key, name in _TICKET_FIELDS)
+    return channel(office_id), payload
 
 
 def _step_fields(*, action: str, at: Any) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from ninja.responses import NinjaJSONEncoder
 
 from abonent.core import lane as core_lane
 from abonent.core.lib import bus
@@ -29,7 +30,8 @@ from abonent.core.tests.lanes import (
     run_through_application,
     through_application,
 )
-from abonent.equeue import lane, services
+from abonent.equeue import events, lane, services
+from abonent.equeue.api import ticket_out
 from abonent.equeue.models import Action, Priority, Status, Ticket, TicketEvent
 from abonent.equeue.tests.conftest import ASTANA, Clock, hall_admin_in, user, window
 
@@ -72,9 +74,22 @@ def issue(n: int) -> None:
 
 
 def test_a_press_through_the_lane_is_the_operations_press(
-    client: Client, operators: dict[int, str], clock: Clock
+    client: Client, operators: dict[int, str], clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     issue(2)
+    here: list[tuple[str, str, dict[str, Any]]] = []
+
+    def recording(name: str) -> Callable[[str, dict[str, Any]], None]:
+        original = getattr(bus, name)
+
+        def record(channel: str, payload: dict[str, Any]) -> None:
+            here.append((name, channel, payload))
+            original(channel, payload)
+
+        return record
+
+    for name in ("deliver_here", "publish"):  # this process's boards get the call's event
+        monkeypatch.setattr(bus, name, recording(name))
     listener = psycopg.connect(
         **{k: v for k, v in connection.get_connection_params().items() if k != "context"},
         autocommit=True,
@@ -84,6 +99,13 @@ def test_a_press_through_the_lane_is_the_operations_press(
         calls_with(listener, client, operators, clock)
     finally:
         listener.close()
+    first, second = Ticket.objects.order_by("issued_at", "id")
+    # The lane's event, built from its rows, is the operation's for the same step (#5).
+    channel, payload = events.ticket_event(
+        first, action=Action.CALLED, at=clock(), window=first.window
+    )
+    assert here[0] == ("deliver_here", channel, payload)
+    assert here[1][0] == "publish" and here[1][2]["ticket"] == second.pk
 
 
 def calls_with(
@@ -124,6 +146,11 @@ def calls_with(
         ]
 
     first.refresh_from_db()
+    # The lane builds its answer from its rows, not from the models (#5): the very bytes
+    # that the operation's schema and encoder give for the ticket as stored.
+    assert (
+        content["body"] == json.dumps(ticket_out(first).model_dump(), cls=NinjaJSONEncoder).encode()
+    )
     assert trail(first) == trail(second)
     assert first.window_id == w1.pk and first.employee is not None
     # The live event reached the other processes' listeners, once the call committed.
@@ -306,7 +333,7 @@ def test_the_statement_after_the_lock_runs_with_generic_plans_as_the_user(
                 async with conn.pipeline():
                     locking = await core_lane.execute(
                         conn,
-                        lane._lock_sql()[0],
+                        lane._lock_sql(),
                         [*core_lane.token_params(operators[1], timezone.now()), w1.pk, "0"],
                     )
                     probe = await conn.execute(

@@ -91,6 +91,33 @@ def _lane(scope: Any) -> Lane | None:
     return found
 
 
+async def _lane_body(receive: Any) -> tuple[list[Any], bytes | None]:
+    """The request's messages read so far, and its body when it ends within one byte over
+    the lanes' limit (None: the request is the operation's — a longer body, or a
+    disconnect, which Django's reading of the messages then meets)."""
+    messages, size = [], 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            return messages, None
+        size += len(message.get("body", b""))
+        if size > LANE_MAX_BYTES:
+            return messages, None
+        if not message.get("more_body", False):
+            return messages, b"".join(m.get("body", b"") for m in messages)
+
+
+def _replay(messages: list[Any], receive: Any) -> Callable[[], Awaitable[Any]]:
+    """``receive`` that first gives back ``messages``."""
+    pending = list(messages)
+
+    async def replayed() -> Any:
+        return pending.pop(0) if pending else await receive()
+
+    return replayed
+
+
 class AbonentASGIHandler(ASGIHandler):
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         # No per-request ThreadSensitiveContext: it starts new threads for every request
@@ -103,19 +130,19 @@ class AbonentASGIHandler(ASGIHandler):
         super().load_middleware(is_async=False)
 
     async def handle(self, scope: Any, receive: Any, send: Any) -> None:
+        lane = _lane(scope)
+        if lane is not None:
+            # The PBX's events and IVR steps, readings and call-next by token: in the loop
+            # when the lane can (core/lane.py), with the body as bytes (no temporary file).
+            # A longer body than the lane's limit is the operation's (413).
+            messages, body = await _lane_body(receive)
+            if body is not None and await lane(scope, body, send):
+                return
+            receive = _replay(messages, receive)  # Django reads the same messages
         try:
             body_file = await self.read_body(receive)
         except RequestAborted:
             return
-        lane = _lane(scope)
-        if lane is not None:
-            # The PBX's events and IVR steps, readings and call-next by token: in the loop
-            # when the lane can (core/lane.py). At most one byte over the lane's limit:
-            # a longer body is the operation's (413).
-            if await lane(scope, body_file.read(LANE_MAX_BYTES + 1), send):
-                body_file.close()
-                return
-            body_file.seek(0)
         set_script_prefix(get_script_prefix(scope))
         response = await sync_to_async(self._serve, thread_sensitive=False, executor=EXECUTOR)(
             scope, body_file

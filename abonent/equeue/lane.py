@@ -51,11 +51,12 @@ the batch, and the consoles show their windows' state.
 
 from __future__ import annotations
 
+import enum
 import functools
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -146,14 +147,27 @@ def _guard_sql() -> str:
     )
 
 
-def _guard_params(window_id: int, at: datetime, place: int) -> list[Any]:
+def _guard_params(window_id: int, midnight: datetime, place: int) -> list[Any]:
     """``_guard_sql``'s values (``services._regular_first`` reads the same last calls)."""
-    midnight = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
     streak = services.priority_streak()
     return [
-        str(place), window_id, window_id, streak, Priority.NONE, window_id, Action.CALLED,
-        midnight, streak,
+        str(place), window_id, window_id, streak, Priority.NONE.value, window_id,
+        Action.CALLED.value, midnight, streak,
     ]  # fmt: skip
+
+
+@functools.lru_cache(maxsize=4)
+def _days(at: datetime) -> tuple[date, datetime]:
+    """The local day of the presses' time and its midnight: once per batch (its presses
+    share their time)."""
+    local = timezone.localtime(at)
+    return local.date(), local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@functools.lru_cache(maxsize=4)
+def _event_params(at: datetime) -> tuple[str, ...]:
+    """The call's step in the live event (``events.ticket_event_params``), once per batch."""
+    return tuple(events.ticket_event_params(action=Action.CALLED, at=at))
 
 
 @functools.cache
@@ -222,11 +236,12 @@ def _call_params(window_id: int, at: datetime, place: int = 0) -> list[Any]:
     # The streak is not full (``g``): priority consumers first. The office is the window's,
     # found by the statement (its value: the window's id); the claim's guard: issued by
     # ``at``.
-    claim = services.claim_params(window_id, window_id, at, guard=[at])
+    day, midnight = _days(at)
+    claim = services.claim_params_of_day(window_id, window_id, day, guard=[at])
     entry, entry_at, step, step_at = _written(window_id)
     entry[entry_at] = timezone.now()  # the audit row's own default
     step[step_at] = at
-    return [*_guard_params(window_id, at, place), *claim, window_id, at, *entry, *step]
+    return [*_guard_params(window_id, midnight, place), *claim, window_id, at, *entry, *step]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -240,11 +255,17 @@ def _written_at(window_id: int) -> tuple[tuple[Any, ...], int, tuple[Any, ...], 
     entry_fields = [f.name for f in fast_insert.value_fields(AuditEntry) if f.name not in entry_sql]
     step_fields = [f.name for f in fast_insert.value_fields(TicketEvent) if f.name not in step_sql]
     return (
-        tuple(fast_insert.insert_values_but(entry, entry_sql)),
+        _plain(fast_insert.insert_values_but(entry, entry_sql)),
         entry_fields.index("at"),
-        tuple(fast_insert.insert_values_but(step, step_sql)),
+        _plain(fast_insert.insert_values_but(step, step_sql)),
         step_fields.index("at"),
     )
+
+
+def _plain(values: list[Any]) -> tuple[Any, ...]:
+    """The values with choices as the strings they are (psycopg finds the adapter of a
+    ``str`` at once, of its subclass by looking through the class's ancestors)."""
+    return tuple(v.value if isinstance(v, enum.Enum) else v for v in values)
 
 
 def _written(window_id: int) -> tuple[list[Any], int, list[Any], int]:
@@ -328,10 +349,7 @@ async def _call_all(presses: list[_Press]) -> list[_Outcome]:
                     press = presses[i]
                     values = _call_params(press.window_id, at, place)
                     if press.notify is not None:
-                        values += [
-                            *press.notify,
-                            *events.ticket_event_params(action=Action.CALLED, at=at),
-                        ]
+                        values += [*press.notify, *_event_params(at)]
                     lock = [*lane.token_params(press.token, timezone.now()), press.window_id]
                     locking = await lane.execute(
                         conn, _lock_sql(), [*lock, str(place)], at_once=True

@@ -17,7 +17,7 @@ import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -517,7 +517,13 @@ _CLAIM_LOCK = "FOR NO KEY UPDATE SKIP LOCKED"
 def claim_params(office: Any, window_id: int, at: datetime, guard: Sequence[Any] = ()) -> list[Any]:
     """The values ``_claim_sql()`` binds: the line of the window's office (``office``: its
     id, or the value of ``_claim_sql``'s ``office``) today, and ``guard``'s values."""
-    day = timezone.localdate(at)
+    return claim_params_of_day(office, window_id, timezone.localdate(at), guard)
+
+
+def claim_params_of_day(
+    office: Any, window_id: int, day: date, guard: Sequence[Any] = ()
+) -> list[Any]:
+    """``claim_params`` for the local ``day`` of the press (a lane's batch finds it once)."""
     line = [office, day, *guard, window_id]
     return [window_id, *line[:-1], *line, *line]  # ``_claim_sql``'s three parts
 

@@ -163,6 +163,37 @@ def test_the_asgi_application_falls_back_to_the_operation_for_a_refusal(pbx_toke
     assert CallEvent.objects.count() == 1
 
 
+def test_a_body_in_several_messages_is_read_whole_by_the_lane_or_the_operation(
+    pbx_token: str,
+) -> None:
+    """The ASGI entry point reads a lane's body as bytes, across messages; a body the lane
+    leaves (here an unknown event) or one longer than the lanes' limit goes on to the
+    operation with every message it was sent (#5, #6)."""
+    from abonent.asgi import LANE_MAX_BYTES
+
+    event = json.dumps(STARTED).encode()
+    unknown = json.dumps({**STARTED, "event": "x"}).encode()
+    padded = json.dumps({**STARTED, "call_id": "L-2"}).encode() + b" " * LANE_MAX_BYTES
+
+    async def requests() -> list[tuple[int, bytes]]:
+        return [
+            await through_application(scope(pbx_token), [event[:10], event[10:30], event[30:]]),
+            await through_application(scope(pbx_token), [unknown[:20], unknown[20:]]),
+            await through_application(scope(pbx_token), [padded[:100], padded[100:]]),
+        ]
+
+    (split, split_body), (left, left_body), (padded_status, padded_body) = run_through_application(
+        requests
+    )
+    assert (split, json.loads(split_body)["call_id"]) == (201, "L-1")
+    assert (left, json.loads(left_body)["code"]) == (422, "unknown_event")
+    by_operation = Client().post(
+        URL, padded, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {pbx_token}"
+    )
+    assert (padded_status, json.loads(padded_body)) == (413, by_operation.json())
+    assert list(Call.objects.values_list("call_id", flat=True)) == ["L-1"]
+
+
 @pytest.mark.parametrize(("lazily", "expected"), [(True, "off"), (False, "on")])
 def test_the_statement_commits_asynchronously_only_when_asked(
     pbx_token: str, lazily: bool, expected: str

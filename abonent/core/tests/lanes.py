@@ -55,11 +55,18 @@ def lane_offer(
     return asyncio.run(run()), sent
 
 
-async def through_application(request: dict[str, Any], body: bytes) -> tuple[int, bytes]:
-    """The request through the ASGI application, lanes and Django: (status, body)."""
+async def through_application(
+    request: dict[str, Any], body: bytes | list[bytes]
+) -> tuple[int, bytes]:
+    """The request through the ASGI application, lanes and Django: (status, body). A list
+    of bodies: the body in as many messages."""
     from abonent.asgi import application
 
-    messages = [{"type": "http.request", "body": body, "more_body": False}]
+    chunks = body if isinstance(body, list) else [body]
+    messages = [
+        {"type": "http.request", "body": chunk, "more_body": i < len(chunks) - 1}
+        for i, chunk in enumerate(chunks)
+    ]
     sent: list[dict[str, Any]] = []
 
     async def receive() -> dict[str, Any]:

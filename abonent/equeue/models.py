@@ -175,8 +175,9 @@ class TicketEvent(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("at"))
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    # Indexed by equeue_event_call_idx, which starts with it.
     window = models.ForeignKey(
-        Window, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Window, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -187,16 +188,16 @@ class TicketEvent(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     from_service = models.ForeignKey(
-        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     to_service = models.ForeignKey(
-        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     from_window = models.ForeignKey(
-        Window, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Window, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     to_window = models.ForeignKey(
-        Window, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Window, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     # Copied from the ticket at call time: the fairness rule reads the last calls only.
     priority = models.CharField(max_length=16, choices=Priority.choices, default=Priority.NONE)
@@ -205,7 +206,20 @@ class TicketEvent(models.Model):
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["window", "action", "at"], name="equeue_event_call_idx")]
+        # A redirection's services and windows are set on its steps only: indexed where
+        # set, so that the calls, starts and finishes of every ticket do not write NULLs
+        # into four more indexes (#5). An equality or IN on them can still read these.
+        indexes = [
+            models.Index(fields=["window", "action", "at"], name="equeue_event_call_idx"),
+            *(
+                models.Index(
+                    fields=[name],
+                    name=f"equeue_event_{name}",
+                    condition=models.Q(**{f"{name}__isnull": False}),
+                )
+                for name in ("from_service", "to_service", "from_window", "to_window")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.action}"

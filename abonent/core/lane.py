@@ -39,11 +39,12 @@ from urllib.parse import parse_qsl
 import psycopg
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.http.request import split_domain_port, validate_host
 from django.utils.translation import trans_real
 from psycopg import sql
 
+from abonent.core.lib import fast_insert
 from abonent.core.middleware import JSON_NUL
 from abonent.core.models import ApiToken, hash_token
 from abonent.core.roles import Role
@@ -61,7 +62,15 @@ _CONNECT_KEYS = {
 
 
 def enabled() -> bool:
-    return connections["default"].vendor == "postgresql" and settings.ABONENT_PBX_LANE
+    return fast_insert.vendor() == "postgresql" and settings.ABONENT_PBX_LANE
+
+
+def database_settings() -> dict[str, Any]:
+    """The default database's settings (``connections["default"].settings_dict``, the same
+    dictionary) without the connection object, which a lane's request must not look up: in
+    the event loop that built a new one for every request (``fast_insert.vendor``)."""
+    found: dict[str, Any] = connections.settings[DEFAULT_DB_ALIAS]
+    return found
 
 
 class _Pool:
@@ -105,7 +114,7 @@ async def _configure(conn: Any) -> None:
     the isolation level the settings name — READ COMMITTED, Django's own, when they name
     none — also for a pipeline's implicit transaction, which psycopg does not begin."""
     await conn.execute("SET TIME ZONE 'UTC'")
-    options = connections["default"].settings_dict["OPTIONS"]
+    options = database_settings()["OPTIONS"]
     level = psycopg.IsolationLevel(options.get("isolation_level", _READ_COMMITTED))
     await conn.execute(
         sql.SQL("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL {}").format(
@@ -124,7 +133,7 @@ _READ_COMMITTED = psycopg.IsolationLevel.READ_COMMITTED
 def read_committed() -> bool:
     """Whether the lanes' transactions are READ COMMITTED (``_configure``): a statement
     then sees what committed before it began, which a lane that locks and then reads needs."""
-    options = connections["default"].settings_dict["OPTIONS"]
+    options = database_settings()["OPTIONS"]
     return bool(options.get("isolation_level", _READ_COMMITTED) == _READ_COMMITTED)
 
 

@@ -37,6 +37,41 @@ def _fresh_snapshots() -> Iterator[None]:
     Snapshot.clear_all()
 
 
+class RateClock:
+    """The rate limiters' clock in tests (``core/lib/ratelimit.py``, the visits check's
+    global count): the wall clock's pace, but shifted so that a test starts one second into
+    a day of UTC, and so into a minute and an hour too. The limiters count in fixed windows
+    of the wall clock; a test's burst of requests that crossed the turn of a minute was
+    counted in two windows and got no 429 (seen in CI). Tests that take longer cross a
+    window as the server does."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._time = time.time
+        now = self._time()
+        self.offset = (now // 86400 + 1) * 86400 + 1 - now
+
+    def time(self) -> float:
+        return self._time() + self.offset
+
+
+@pytest.fixture(autouse=True)
+def rate_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[RateClock]:
+    """Every test with its own rate-limit counters, on the ``RateClock``."""
+    from django.core.cache import cache
+
+    from abonent.core.lib import ratelimit
+    from abonent.visits import verification
+
+    clock = RateClock()
+    monkeypatch.setattr(ratelimit, "time", clock)
+    monkeypatch.setattr(verification, "time", clock)
+    cache.clear()
+    yield clock
+    cache.clear()
+
+
 @pytest.fixture
 def lane_pool_closed() -> Iterator[None]:
     """The lanes' connection pool closed after the test (core/tests/lanes.py)."""

@@ -35,15 +35,6 @@ class Clock:
         return self.at
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
-    """Rate-limit counters live in the process's cache: one test's sign-ins must not
-    throttle the next test's."""
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     c = Clock(MARCH_10)

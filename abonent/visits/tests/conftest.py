@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from abonent.visits import services
@@ -35,13 +34,6 @@ class Clock:
     def tick(self, **delta: float) -> datetime:
         self.at += timedelta(**delta)
         return self.at
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()  # rate-limit counters must not leak between tests
-    yield
-    cache.clear()
 
 
 @pytest.fixture

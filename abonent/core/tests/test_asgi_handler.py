@@ -4,6 +4,7 @@ too; it is what `make serve` and `make bench` run."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 from typing import Any
 
@@ -81,3 +82,30 @@ def test_async_streaming_views_still_stream() -> None:
     status, body = _call(AbonentASGIHandler(), "/test-ticks")
     assert status == 200
     assert body == b"data: 0\n\ndata: 1\n\ndata: 2\n\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_finished_api_request_leaves_nothing_to_the_garbage_collector(
+    demo: None, token_for: Any
+) -> None:
+    """#5: a request sits in reference cycles (its messages, session, lazy user, CSP nonce),
+    so it and everything it reaches waited for the garbage collector, whose passes paused
+    the event loop's other requests (an operator's start and finish between call-next
+    presses). Once the response is closed the handler breaks the cycles, and reference
+    counting frees the request at once — with and without a session cookie or a token."""
+    app = AbonentASGIHandler()
+    bearer = [(b"authorization", f"Bearer {token_for('chancellery')}".encode())]
+    calls = [("/api/v1/calendar/days/2026-03-23", []), ("/api/v1/appeals", bearer)]
+    for path_, headers in calls:  # the code paths warmed
+        assert _call(app, path_, headers)[0] == 200
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what a collection finds is kept in gc.garbage
+    try:
+        statuses = [_call(app, path_, headers)[0] for path_, headers in calls]
+        gc.collect()
+        left = [type(o).__name__ for o in gc.garbage if isinstance(o, HttpRequest)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert statuses == [200, 200]
+    assert left == []

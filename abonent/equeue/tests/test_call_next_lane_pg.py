@@ -15,7 +15,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 from ninja.responses import NinjaJSONEncoder
@@ -546,3 +546,53 @@ def test_a_connections_first_press_prepares_the_statements_with_a_generic_plan(
     # The locking statement (planned before it sets the generic plans: once, for its
     # values), and the call statement, whose plan is the generic one.
     assert sorted(prepared) == [(False, 0, 1), (True, 1, 0)], prepared
+
+
+def test_a_press_builds_no_connection_object(
+    operators: dict[int, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#5: in the event loop every request runs in a context of its own, where looking up
+    ``connections["default"]`` builds a new connection object. The lane did that for every
+    press (the isolation level, the vendor), and each object's reference cycles waited for
+    the garbage collector, whose passes paused the presses. Once its pool is open, a press
+    builds none."""
+    issue(3)
+    windows = [window("sc1", 1).pk, window("sc1", 2).pk]
+    built: list[str] = []
+    create = connections.create_connection
+
+    def counted(alias: str) -> Any:
+        built.append(alias)
+        return create(alias)
+
+    async def press(token: str, window_id: int) -> bool:
+        async def send(message: dict[str, Any]) -> None:
+            pass
+
+        return await lane.post_call_next(scope(token, window_id), b"", send)
+
+    async def presses() -> tuple[list[bool], list[bool]]:
+        try:
+            # The lanes' pool opened, and what a process keeps per window built, by a press
+            # at each window (the second with a refused token). Every press is a task of its
+            # own, as the server runs every request: none sees what another looked up.
+            warm = [
+                await asyncio.create_task(press(operators[1], windows[0])),
+                await asyncio.create_task(press("nonsense", windows[1])),
+            ]
+            monkeypatch.setattr(connections, "create_connection", counted)
+            # Two presses at window 2.
+            then = await asyncio.gather(
+                press(operators[2], windows[1]), press(operators[2], windows[1])
+            )
+            return warm, list(then)
+        finally:
+            await core_lane.POOL.close()
+
+    warm, then = asyncio.run(presses())
+    assert warm == [True, False]
+    assert sorted(then) == [
+        False,
+        True,
+    ]  # the window serves the first: the second is the operation's
+    assert built == []

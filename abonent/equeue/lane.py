@@ -17,8 +17,8 @@ another:
 1. the token checked (active, its user active and not a superuser) and the window locked
    with its office; the token's user and the press's place in the batch are kept for the
    rest of the transaction (``PRESSED_BY``, a setting local to it), and how the call
-   statement is planned (``PLANS``, as local: generic plans, and no sort where an index
-   gives the order; the tests check which indexes the plan reads). Both statements are
+   statement is planned (``PLANS``, as local: generic plans, no JIT, and no sort where an
+   index gives the order; the tests check which indexes the plan reads). Both statements are
    prepared on their first execution on a connection: until a statement is prepared,
    PostgreSQL plans it on every execution, and planning the call statement costs several
    times what running it does (the lanes' pool opens connections as load grows, and each
@@ -93,8 +93,11 @@ PRESSED_BY = "abonent.call_next_user"
 # statement anew on every press, which cost more than running it. No sort where an index
 # gives the order: the statistics of a morning, gathered while nobody waited, made the
 # planner read the whole waiting line and sort it rather than read its head from
-# ``equeue_waiting_line`` (each press then cost as much as the line was long).
-PLANS = {"plan_cache_mode": "force_generic_plan", "enable_sort": "off"}
+# ``equeue_waiting_line`` (each press then cost as much as the line was long). No JIT: a
+# sort the plan cannot do without (the redirected tickets' order) then counts as costing
+# 10^10, which is far over ``jit_above_cost``, and compiling the statement took 1.6 s of
+# every press where the server's JIT was on (``DB_JIT=true``).
+PLANS = {"plan_cache_mode": "force_generic_plan", "enable_sort": "off", "jit": "off"}
 # Presses of one process answered in one transaction at most (``Batches``).
 BATCH_SIZE = 32
 

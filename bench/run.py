@@ -354,6 +354,14 @@ def run_queue(base: str, env: dict[str, str]) -> None:
             stats,
             sum(result.errors.values()),
         )
+        slowest = sorted(result.round_max_ms.values())
+        if slowest:
+            print(
+                f"  {len(slowest)} rounds; the slowest press of a round: median "
+                f"{slowest[len(slowest) // 2]:.1f} ms, the three slowest rounds "
+                + ", ".join(f"{ms:.1f}" for ms in slowest[-3:])
+                + " ms"
+            )
         dup_clients = len(result.tickets) - len(set(result.tickets))
         print(
             f"  {len(result.tickets)} calls; duplicate calls: by the clients {dup_clients}, "

@@ -89,15 +89,11 @@ def window_of(path: str) -> int | None:
 # nothing, and the next press's call must not take the user of the press before it.
 PRESSED_BY = "abonent.call_next_user"
 # How PostgreSQL plans the call statement, set by the locking statement for the rest of its
-# transaction. Generic plans: with a year of tickets in the tables it chose to plan the call
-# statement anew on every press, which cost more than running it. No sort where an index
-# gives the order: the statistics of a morning, gathered while nobody waited, made the
-# planner read the whole waiting line and sort it rather than read its head from
-# ``equeue_waiting_line`` (each press then cost as much as the line was long). No JIT: a
-# sort the plan cannot do without (the redirected tickets' order) then counts as costing
-# 10^10, which is far over ``jit_above_cost``, and compiling the statement took 1.6 s of
-# every press where the server's JIT was on (``DB_JIT=true``).
-PLANS = {"plan_cache_mode": "force_generic_plan", "enable_sort": "off", "jit": "off"}
+# transaction: as the operation plans its claim (``services.CLAIM_PLANNER``: no sort where an
+# index gives the order, no JIT), and with generic plans: with a year of tickets in the
+# tables it chose to plan the call statement anew on every press, which cost more than
+# running it.
+PLANS = {"plan_cache_mode": "force_generic_plan", **services.CLAIM_PLANNER}
 # Presses of one process answered in one transaction at most (``Batches``).
 BATCH_SIZE = 32
 

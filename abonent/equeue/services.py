@@ -464,8 +464,13 @@ def _claim_and_call(
     params = claim_params(window.office_id, window.pk, at)
     fields, sql = _claim_and_call_sql(regular_first=regular_first)
     with connection.cursor() as cursor:
+        # Planned as the call-next lane plans it (``CLAIM_PLANNER``), and only this
+        # statement: the rest of the transaction gets its settings back.
+        cursor.execute(_PLANNER_SQL)
+        was = cursor.fetchone()[: len(CLAIM_PLANNER)]
         cursor.execute(sql, [*params, window.pk, getattr(employee, "pk", None), at])
         row = cursor.fetchone()
+        cursor.execute(_RESTORE_SQL, list(was))
     if row is None:
         return None
     n, m = len(fields), len(fields) + len(AUDITED)
@@ -477,6 +482,24 @@ def _claim_and_call(
 
 
 _SERVICE_FIELDS = [f.attname for f in Service._meta.concrete_fields]
+
+# How the claim is planned, on PostgreSQL. No sort where an index gives the order: the
+# statistics of a morning, gathered while nobody waited, made the planner read the whole
+# waiting line and sort it rather than read its head from ``equeue_waiting_line`` (each press
+# then cost as much as the line was long). No JIT: the sort the redirected tickets' order
+# cannot do without then counts as costing 10^10, far over ``jit_above_cost``, and where the
+# server's JIT was on (``DB_JIT=true``) compiling the statement took 1.6 s of every press.
+CLAIM_PLANNER = {"enable_sort": "off", "jit": "off"}
+# The settings as they were (read before they change: a materialized CTE is read first), then
+# the claim's; and the way back.
+_PLANNER_SQL = (
+    "WITH was AS MATERIALIZED (SELECT "  # noqa: S608 (constant names and values above)
+    + ", ".join(f"current_setting('{name}') AS w{n}" for n, name in enumerate(CLAIM_PLANNER))
+    + ") SELECT was.*, "
+    + ", ".join(f"set_config('{name}', '{value}', true)" for name, value in CLAIM_PLANNER.items())
+    + " FROM was"
+)
+_RESTORE_SQL = "SELECT " + ", ".join(f"set_config('{name}', %s, true)" for name in CLAIM_PLANNER)
 
 
 WAS, OF_SERVICE = "was__", "service__"  # prefixes of the claim's columns other than the ticket's

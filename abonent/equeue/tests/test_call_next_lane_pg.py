@@ -15,7 +15,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.utils import timezone
 from ninja.responses import NinjaJSONEncoder
@@ -601,3 +601,32 @@ def test_a_press_builds_no_connection_object(
         True,
     ]  # the window serves the first: the second is the operation's
     assert built == []
+
+
+def test_the_operations_claim_is_planned_as_the_lanes(operators: dict[int, str]) -> None:
+    """A console's press by session is the operation's, whose claim must not fall into the
+    traps the lane's plan avoids (``services.CLAIM_PLANNER``): the whole waiting line read
+    and sorted where an index gives its head, and JIT where the server has it on. Only for
+    the claim: the rest of the transaction has its settings back."""
+    issue(1)
+    claims = {services._claim_and_call_sql(regular_first=first)[1] for first in (False, True)}
+    seen: list[tuple[Any, ...]] = []
+
+    def probe(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql in claims:
+            with context["connection"].cursor() as cursor:
+                cursor.execute("SELECT current_setting('enable_sort'), current_setting('jit')")
+                seen.append(cursor.fetchone())
+        return execute(sql, params, many, context)
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = on")  # as with DB_JIT=true
+        with connection.execute_wrapper(probe):
+            ticket = services.call_next_ticket(window=window("sc1", 1), actor=user("op1"))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_sort'), current_setting('jit')")
+            after = cursor.fetchone()
+    assert ticket is not None and ticket.status == Status.CALLED
+    assert seen == [("off", "off")]
+    assert after == ("on", "on")

@@ -4,11 +4,9 @@ several TVs behind one address (600 a minute)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.test import Client, override_settings
 
 from abonent.core.lib import ratelimit
@@ -17,14 +15,10 @@ from abonent.equeue.views.board import PAGE_LIMIT
 
 
 @pytest.fixture(autouse=True)
-def _fresh_counters(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    # The limits count in windows of the wall clock: four requests across the turn of a
-    # minute counted in two windows, and the fourth passed (a failure seen in CI). Here the
-    # limiter's clock stands 30 seconds into a minute.
+def _clock_stands(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The root conftest's ``rate_clock`` gives every test its own counters; here the
+    # limiter's clock stands still, 30 seconds into a minute (the Retry-After below).
     monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_795_000_050.0))
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_over_the_limit_is_a_429_page(client: Client, demo: None, clock: Clock) -> None:

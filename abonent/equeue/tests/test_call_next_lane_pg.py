@@ -596,10 +596,8 @@ def test_a_press_builds_no_connection_object(
 
     warm, then = asyncio.run(presses())
     assert warm == [True, False]
-    assert sorted(then) == [
-        False,
-        True,
-    ]  # the window serves the first: the second is the operation's
+    # The window serves the first of the two: the second is the operation's.
+    assert sorted(then) == [False, True]
     assert built == []
 
 

@@ -377,15 +377,31 @@ def _security_headers() -> list[tuple[bytes, bytes]]:
     return headers
 
 
+def _common_headers(scope: dict[str, Any]) -> list[tuple[bytes, bytes]]:
+    """What every answer on a direct path carries besides its content's headers."""
+    language = _language((header(scope, b"accept-language") or b"").decode("latin-1"))
+    return [(b"vary", b"Accept-Language"), (b"content-language", language.encode())]
+
+
 async def respond(scope: dict[str, Any], send: Any, status: int, answer: bytes) -> None:
     """A JSON answer with the headers the operation's answer carries on a direct path."""
-    language = _language((header(scope, b"accept-language") or b"").decode("latin-1"))
     headers = [
         (b"content-type", b"application/json; charset=utf-8"),
         (b"content-length", str(len(answer)).encode()),
-        (b"vary", b"Accept-Language"),
-        (b"content-language", language.encode()),
+        *_common_headers(scope),
         *_security_headers(),
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": answer})
+
+
+async def respond_no_content(scope: dict[str, Any], send: Any) -> None:
+    """204 as an operation's ``HttpResponse(status=204)`` is sent on a direct path: Django's
+    default content type and no length (nor a body)."""
+    headers = [
+        (b"content-type", f"text/html; charset={settings.DEFAULT_CHARSET}".encode()),
+        *_common_headers(scope),
+        *_security_headers(),
+    ]
+    await send({"type": "http.response.start", "status": 204, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})

@@ -32,7 +32,9 @@ another:
    ticket's row, and the live event for the other server processes (``pg_notify``, sent by
    PostgreSQL only when the transaction commits).
 
-Then the event to this process's boards and consoles, and the answer. The office's and the
+Then the event to this process's boards and consoles, and the answer; when the window may
+call and nobody waits, the operation's 204 with nothing written but the token's last use
+(at the end of the day every window presses into an empty line). The office's and the
 window's hours are checked before (a per-process snapshot): a closed office or a window on
 its break is the operation's to answer.
 
@@ -40,8 +42,8 @@ The operation's own lock on the window and ``SKIP LOCKED`` claim are the same, s
 and the operation can press at once and still never hand one ticket to two windows. The
 lane leaves to the operation: a token it would refuse, a superuser, a window the user does
 not sit at, an unknown or closed window, a window still serving someone, a closed office or
-a window on its break, a full priority streak (the rule then looks at the waiting line), an
-empty line (204), hours that must be loaded from the database, an error PostgreSQL reports
+a window on its break, a full priority streak (the rule then looks at the waiting line),
+hours that must be loaded from the database, an error PostgreSQL reports
 (for every press of the batch: its transaction is gone). Nothing is then written for the
 press but the token's last use (or nothing at all), and the operation takes it afresh. An
 error that leaves unknown whether the calls committed (a lost connection) is not left to
@@ -217,8 +219,9 @@ def _call_sql(notify: bool) -> str:
     """While ``g`` holds: the claim and the call (``_claim_sql``, priority consumers first),
     the call's audit row and step written from the called ticket's row, and (``notify``) the
     live event for the other processes — one statement, whose answer is the called ticket's
-    fields that the answer shows (``_ANSWERED``) and its service's code (no row when ``g``
-    does not hold or nobody waits)."""
+    fields that the answer shows (``_ANSWERED``), its service's code and (with nobody to
+    call) whether a ticket issued after the press waits (``_LATER_SQL``): no row when ``g``
+    does not hold, a row of nulls but the last when it holds and nobody is called."""
     fields, claim = _claim_sql()
     columns = {f.attname: f.column for f in fields}
     entry_sql, step_sql = _from_sql()
@@ -228,12 +231,24 @@ def _call_sql(notify: bool) -> str:
     window = f'u."{columns["window_id"]}"'
     number = f'(SELECT w.number FROM "{Window._meta.db_table}" w WHERE w.id = {window})'  # noqa: S608
     event = bus.notify_sql(office, events.ticket_event_sql("u", columns, number))
-    last = f", {event}" if notify else ""
+    # Sent for a call only: with nobody to call the row is ``g``'s alone.
+    last = f', CASE WHEN u."id" IS NOT NULL THEN {event} END' if notify else ""
     answered = ", ".join(f'u."{columns[name]}"' for name in _ANSWERED)
     return (
         f"WITH {_guard_sql()}, u AS ({claim}), a AS ({entry}), e AS ({step}) "  # noqa: S608
-        f'SELECT {answered}, u."{services.OF_SERVICE}code"{last} FROM u'
+        f'SELECT {answered}, u."{services.OF_SERVICE}code", '
+        f'CASE WHEN u."id" IS NULL THEN {_LATER_SQL} END{last} FROM g LEFT JOIN u ON true'
     )
+
+
+# Whether the window's office has a ticket waiting today that was issued after the press's
+# time (the claim leaves it: its call would precede its issue): with nobody to call before
+# then, the operation answers the press — at its own time it may call that ticket.
+_LATER_SQL = (
+    f'EXISTS (SELECT 1 FROM "{Ticket._meta.db_table}" t WHERE t.office_id = '  # noqa: S608
+    f'(SELECT w.office_id FROM "{Window._meta.db_table}" w WHERE w.id = %s) '
+    f"AND t.day = %s AND t.status = '{Status.WAITING.value}' AND t.issued_at > %s)"
+)
 
 
 def _call_params(window_id: int, at: datetime, place: int = 0) -> list[Any]:
@@ -247,7 +262,10 @@ def _call_params(window_id: int, at: datetime, place: int = 0) -> list[Any]:
     entry, entry_at, step, step_at = _written(window_id)
     entry[entry_at] = timezone.now()  # the audit row's own default
     step[step_at] = at
-    return [*_guard_params(window_id, midnight, place), *claim, window_id, at, *entry, *step]
+    later = [window_id, day, at]  # ``_LATER_SQL``
+    return [
+        *_guard_params(window_id, midnight, place), *claim, window_id, at, *entry, *step, *later
+    ]  # fmt: skip
 
 
 @functools.lru_cache(maxsize=1024)
@@ -400,6 +418,11 @@ async def post_call_next(scope: dict[str, Any], body: bytes, send: Any) -> bool:
         return False
     if locked is None:  # g holds only after the lock statement found the window
         raise RuntimeError("Call-next lane: a call without its locked window")
+    if row[0] is None:  # g held and nobody was called
+        if row[len(_ANSWERED) + 1]:  # a ticket issued after the press: the operation's
+            return False
+        await lane.respond_no_content(scope, send)  # nobody waits: the operation's 204
+        return True
     answer, (channel, payload) = _answer(locked, row, at)
     if notify is not None:
         bus.deliver_here(channel, payload)

@@ -171,7 +171,6 @@ def test_what_the_lane_leaves_to_the_operation_keeps_nothing(
     operators: dict[int, str], token_for: Callable[[str], str], clock: Clock
 ) -> None:
     w1, w2 = window("sc1", 1), window("sc1", 2)
-    assert offer(scope(operators[1], w1.pk)) == (False, [])  # nobody waits: 204
     issue(3)
     cases = {
         "another window than the operator's": (scope(operators[1], w2.pk), b""),
@@ -193,6 +192,45 @@ def test_what_the_lane_leaves_to_the_operation_keeps_nothing(
     assert offer(scope(operators[1], w1.pk))[0]
     assert offer(scope(operators[1], w1.pk)) == (False, []), "the window serves someone"
     assert TicketEvent.objects.filter(action=Action.CALLED).count() == 1
+
+
+def test_a_press_into_an_empty_line_is_answered_as_the_operation_answers_it(
+    client: Client, operators: dict[int, str], clock: Clock
+) -> None:
+    """Nobody waits (at the end of the day every window presses into an empty line): the
+    lane answers the operation's 204 with its headers, writes nothing but the token's last
+    use and sends no live event — the first event the other processes get is the next
+    call's."""
+    w1, w2 = window("sc1", 1), window("sc1", 2)
+    listener = psycopg.connect(
+        **{k: v for k, v in connection.get_connection_params().items() if k != "context"},
+        autocommit=True,
+    )
+    try:
+        listener.execute(f"LISTEN {bus.BUS_CHANNEL}")
+        answered, sent = offer(scope(operators[1], w1.pk, accept_language=b"kk"))
+        by_operation = client.post(
+            path(w2.pk), HTTP_AUTHORIZATION=f"Bearer {operators[2]}", HTTP_ACCEPT_LANGUAGE="kk"
+        )
+        assert answered and by_operation.status_code == 204
+        start, content = sent
+        assert (start["status"], content["body"]) == (204, b"")
+        assert {k.decode(): v.decode() for k, v in start["headers"]} == {
+            k.lower(): v for k, v in by_operation.headers.items()
+        }
+        assert not TicketEvent.objects.exists()
+        assert not AuditEntry.objects.filter(action__startswith="ticket.").exists()
+        issue(1)
+        assert offer(scope(operators[1], w1.pk))[0]
+        notices = [json.loads(n.payload) for n in listener.notifies(timeout=5, stop_after=2)]
+    finally:
+        listener.close()
+    called = Ticket.objects.get()
+    assert called.status == Status.CALLED and called.window_id == w1.pk
+    assert [(n["p"]["action"], n["p"]["ticket"]) for n in notices] == [
+        (Action.ISSUED, called.pk),
+        (Action.CALLED, called.pk),
+    ]
 
 
 def test_twenty_windows_pressing_at_once_never_get_the_same_ticket(

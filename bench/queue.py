@@ -151,6 +151,7 @@ class Http:
 
 
 WARM_UP_ROUNDS = 2
+ROUND_PAUSE_SECONDS = 0.2  # between one round's last answer and the next round
 
 
 @dataclass
@@ -203,7 +204,7 @@ async def _window_loop(
                         out.errors[action] = out.errors.get(action, 0) + 1
                         break
             await barrier.wait()
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(ROUND_PAUSE_SECONDS)
     finally:
         await http.close()
 

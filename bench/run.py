@@ -345,7 +345,10 @@ def row(name: str, rps: float, p: dict[str, float], errors: int) -> None:
 
 def run_queue(base: str, env: dict[str, str]) -> None:
     if selected("queue call-next"):
-        setup = queue_setup(env, tickets=QUEUE_WINDOWS * 25)
+        # A consumer for every press of the run (at most a round every 0.2 s), so that every
+        # press measured is a call: a press into an empty line is another operation's figure.
+        rounds = int(SECONDS / queue.ROUND_PAUSE_SECONDS) + queue.WARM_UP_ROUNDS + 1
+        setup = queue_setup(env, tickets=QUEUE_WINDOWS * rounds)
         result = queue.run(queue.call_next_load(base, setup["windows"], SECONDS))
         stats = queue.percentiles(result.latencies_ms)
         row(
@@ -364,7 +367,8 @@ def run_queue(base: str, env: dict[str, str]) -> None:
             )
         dup_clients = len(result.tickets) - len(set(result.tickets))
         print(
-            f"  {len(result.tickets)} calls; duplicate calls: by the clients {dup_clients}, "
+            f"  {len(result.tickets)} calls, {result.empty} presses into an empty line; "
+            f"duplicate calls: by the clients {dup_clients}, "
             f"in the database {duplicate_calls(setup['office'])}; errors {result.errors or 'none'}"
         )
     if selected("queue board"):

@@ -22,7 +22,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from abonent.core import lane as core_lane
 from abonent.core.lib import bus
-from abonent.core.models import AuditEntry, Office, Service, Window
+from abonent.core.models import ApiToken, AuditEntry, Office, Service, Window, hash_token
 from abonent.core.tests.lanes import (
     LANE_TESTS,
     lane_offer,
@@ -666,3 +666,34 @@ def test_the_operations_claim_is_planned_as_the_lanes(operators: dict[int, str])
     assert ticket is not None and ticket.status == Status.CALLED
     assert seen == [("off", "off")]
     assert after == ("on", "on")
+
+
+def test_a_token_touched_by_another_transaction_is_not_waited_for(
+    operators: dict[int, str],
+) -> None:
+    """One token pressing at two windows from two processes: a batch holds window 1 and has
+    touched the token (its last use, due once a minute); the other batch's lock of window 2
+    must not wait for the token's row — else, when the first batch then wants window 2, the
+    two wait for each other until PostgreSQL breaks the circle. The touch is skipped there
+    (the first batch's touch stands), and both batches lock their windows in turn."""
+    w1, w2 = window("sc1", 1), window("sc1", 2)
+    token = operators[1]
+
+    def values(w: Window) -> list[Any]:
+        return [*core_lane.token_params(token, timezone.now()), w.pk, "0"]
+
+    params = {k: v for k, v in connection.get_connection_params().items() if k != "context"}
+    first, second = psycopg.connect(**params), psycopg.connect(**params)
+    try:
+        # A bound for a failing run only: without the skip the second lock waits for the
+        # first transaction, which is still open.
+        second.execute("SET lock_timeout = '10s'")
+        assert first.execute(lane._lock_sql(), values(w1)).fetchone() is not None
+        assert second.execute(lane._lock_sql(), values(w2)).fetchone() is not None
+        second.commit()
+        assert first.execute(lane._lock_sql(), values(w2)).fetchone() is not None
+        first.commit()
+    finally:
+        first.close()
+        second.close()
+    assert ApiToken.objects.get(key_hash=hash_token(token)).last_used_at is not None

@@ -81,7 +81,7 @@ def _lane(scope: Any) -> Lane | None:
     if scope["method"] != "POST":
         return None
     lanes = _lanes()
-    if lanes is None or not settings.ABONENT_PBX_LANE:  # core/lane.enabled()
+    if lanes is None or not settings.ABONENT_PBX_LANE:  # PostgreSQL, and the lanes on
         return None
     by_path, window_of, call_next = lanes
     path = scope["path"]

@@ -48,7 +48,6 @@ from abonent.calls.models import Source
 from abonent.core import lane
 from abonent.core.errors import DomainError
 from abonent.core.lane import POOL as POOL
-from abonent.core.lane import enabled as enabled
 
 PATH = "/api/v1/telephony/events"
 log = logging.getLogger(__name__)

@@ -44,7 +44,6 @@ from django.http.request import split_domain_port, validate_host
 from django.utils.translation import trans_real
 from psycopg import sql
 
-from abonent.core.lib import fast_insert
 from abonent.core.middleware import JSON_NUL
 from abonent.core.models import ApiToken, hash_token
 from abonent.core.roles import Role
@@ -59,10 +58,6 @@ _CONNECT_KEYS = {
     "sslcert", "sslkey", "sslpassword", "application_name", "connect_timeout", "service",
     "passfile", "target_session_attrs", "client_encoding", "context",
 }  # fmt: skip
-
-
-def enabled() -> bool:
-    return fast_insert.vendor() == "postgresql" and settings.ABONENT_PBX_LANE
 
 
 def database_settings() -> dict[str, Any]:

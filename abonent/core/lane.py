@@ -315,9 +315,10 @@ def token_cte(integration_only: bool = True, *, who: bool = True) -> str:
     superuser, and (``integration_only``) an integration — and ``touched`` (its last use,
     at most once a minute), for ``token_params``. Built from the models' table names;
     every value is a bound parameter (the role's too, ignored when not
-    ``integration_only``). The touch skips a token whose row another transaction holds:
-    that one touches it, and waiting for it could close a circle with the window locks of
-    call-next's batches (one token pressing at two windows from two processes)."""
+    ``integration_only``). The touch skips a token whose row another transaction holds
+    (mostly another request's touch; a skipped touch is made by the next use): waiting for
+    it could close a circle with the window locks of call-next's batches (one token pressing
+    at two windows from two processes). The lock is the update's own, FOR NO KEY UPDATE."""
     user_model = get_user_model()
     user = user_model._meta.db_table
     username_field: Any = user_model._meta.get_field(user_model.USERNAME_FIELD)
@@ -340,7 +341,7 @@ def token_cte(integration_only: bool = True, *, who: bool = True) -> str:
         f"AND u.is_active AND NOT u.is_superuser AND {role_check}), "
         f"touched AS (UPDATE {token} SET last_used_at = %s WHERE id = (SELECT d.id "
         f"FROM {token} d JOIN tok ON tok.id = d.id WHERE tok.last_used_at IS NULL "
-        "OR tok.last_used_at < %s FOR UPDATE OF d SKIP LOCKED) RETURNING 1)"
+        "OR tok.last_used_at < %s FOR NO KEY UPDATE OF d SKIP LOCKED) RETURNING 1)"
     )
 
 

@@ -43,8 +43,9 @@ and the operation can press at once and still never hand one ticket to two windo
 lane leaves to the operation: a token it would refuse, a superuser, a window the user does
 not sit at, an unknown or closed window, a window still serving someone, a closed office or
 a window on its break, a full priority streak (the rule then looks at the waiting line),
-hours that must be loaded from the database, an error PostgreSQL reports
-(for every press of the batch: its transaction is gone). Nothing is then written for the
+nobody to call while a ticket issued after the press's time waits (the operation, at its
+own time, may call it), hours that must be loaded from the database, an error PostgreSQL
+reports (for every press of the batch: its transaction is gone). Nothing is then written for the
 press but the token's last use (or nothing at all), and the operation takes it afresh. An
 error that leaves unknown whether the calls committed (a lost connection) is not left to
 the operation, which would call a second consumer: the server answers 500 to every press of
@@ -220,8 +221,9 @@ def _call_sql(notify: bool) -> str:
     the call's audit row and step written from the called ticket's row, and (``notify``) the
     live event for the other processes — one statement, whose answer is the called ticket's
     fields that the answer shows (``_ANSWERED``), its service's code and (with nobody to
-    call) whether a ticket issued after the press waits (``_LATER_SQL``): no row when ``g``
-    does not hold, a row of nulls but the last when it holds and nobody is called."""
+    call) whether a ticket issued after the press waits (``_LATER_SQL``), then (``notify``)
+    the ``pg_notify`` column: no row when ``g`` does not hold; when it holds and nobody is
+    called, a row whose only value is ``_LATER_SQL``'s."""
     fields, claim = _claim_sql()
     columns = {f.attname: f.column for f in fields}
     entry_sql, step_sql = _from_sql()
@@ -241,13 +243,14 @@ def _call_sql(notify: bool) -> str:
     )
 
 
-# Whether the window's office has a ticket waiting today that was issued after the press's
-# time (the claim leaves it: its call would precede its issue): with nobody to call before
-# then, the operation answers the press — at its own time it may call that ticket.
+# Whether the window's office has a ticket waiting that was issued after the press's time
+# (the claim leaves it: its call would precede its issue), on the press's day or later (a
+# press that waited for its window over midnight): with nobody to call before then, the
+# operation answers the press — at its own time it may call that ticket.
 _LATER_SQL = (
     f'EXISTS (SELECT 1 FROM "{Ticket._meta.db_table}" t WHERE t.office_id = '  # noqa: S608
     f'(SELECT w.office_id FROM "{Window._meta.db_table}" w WHERE w.id = %s) '
-    f"AND t.day = %s AND t.status = '{Status.WAITING.value}' AND t.issued_at > %s)"
+    f"AND t.day >= %s AND t.status = '{Status.WAITING.value}' AND t.issued_at > %s)"
 )
 
 

@@ -45,11 +45,11 @@ not sit at, an unknown or closed window, a window still serving someone, a close
 a window on its break, a full priority streak (the rule then looks at the waiting line),
 nobody to call while a ticket issued after the press's time waits (the operation, at its
 own time, may call it), hours that must be loaded from the database, an error PostgreSQL
-reports (for every press of the batch: its transaction is gone). Nothing is then written for the
-press but the token's last use (or nothing at all), and the operation takes it afresh. An
-error that leaves unknown whether the calls committed (a lost connection) is not left to
-the operation, which would call a second consumer: the server answers 500 to every press of
-the batch, and the consoles show their windows' state.
+reports (for every press of the batch: its transaction is gone). Nothing is then written
+for the press but the token's last use (or nothing at all), and the operation takes it
+afresh. An error that leaves unknown whether the calls committed (a lost connection) is not
+left to the operation, which would call a second consumer: the server answers 500 to every
+press of the batch, and the consoles show their windows' state.
 """
 
 from __future__ import annotations
@@ -172,14 +172,17 @@ def _event_params(at: datetime) -> tuple[str, ...]:
     return tuple(events.ticket_event_params(action=Action.CALLED, at=at))
 
 
+# The office of the window whose id is the value.
+_WINDOWS_OFFICE = f'(SELECT w.office_id FROM "{Window._meta.db_table}" w WHERE w.id = %s)'  # noqa: S608
+
+
 @functools.cache
 def _claim_sql() -> tuple[list[Any], str]:
     """The claim and call of ``_call_sql``: the window's office found by the statement, the
     pressing user the employee, only while ``g`` holds, and among the tickets issued by the
     time of the press (``_call_params``' ``at``): as if the operation had taken it then."""
-    office = f'(SELECT w.office_id FROM "{Window._meta.db_table}" w WHERE w.id = %s)'  # noqa: S608
     return services._claim_and_call_sql(
-        office=office,
+        office=_WINDOWS_OFFICE,
         employee="(SELECT uid FROM g)",
         guard="EXISTS (SELECT 1 FROM g) AND t.issued_at <= %s",
     )
@@ -248,9 +251,9 @@ def _call_sql(notify: bool) -> str:
 # press that waited for its window over midnight): with nobody to call before then, the
 # operation answers the press — at its own time it may call that ticket.
 _LATER_SQL = (
-    f'EXISTS (SELECT 1 FROM "{Ticket._meta.db_table}" t WHERE t.office_id = '  # noqa: S608
-    f'(SELECT w.office_id FROM "{Window._meta.db_table}" w WHERE w.id = %s) '
-    f"AND t.day >= %s AND t.status = '{Status.WAITING.value}' AND t.issued_at > %s)"
+    f'EXISTS (SELECT 1 FROM "{Ticket._meta.db_table}" t '  # noqa: S608
+    f"WHERE t.office_id = {_WINDOWS_OFFICE} AND t.day >= %s "
+    f"AND t.status = '{Status.WAITING.value}' AND t.issued_at > %s)"
 )
 
 

@@ -68,6 +68,12 @@ def operators(
     return {1: token_for("op1"), 2: token_for("op2")}
 
 
+def raw_connection(**options: Any) -> psycopg.Connection[Any]:
+    """A psycopg connection of its own to the test database (outside Django's)."""
+    params = connection.get_connection_params()
+    return psycopg.connect(**{k: v for k, v in params.items() if k != "context"}, **options)
+
+
 def issue(n: int) -> None:
     for _ in range(n):
         services.issue_ticket(office_code="sc1", service_code="household", actor=None)
@@ -90,10 +96,7 @@ def test_a_press_through_the_lane_is_the_operations_press(
 
     for name in ("deliver_here", "publish"):  # this process's boards get the call's event
         monkeypatch.setattr(bus, name, recording(name))
-    listener = psycopg.connect(
-        **{k: v for k, v in connection.get_connection_params().items() if k != "context"},
-        autocommit=True,
-    )
+    listener = raw_connection(autocommit=True)
     try:
         listener.execute(f"LISTEN {bus.BUS_CHANNEL}")
         calls_with(listener, client, operators, clock)
@@ -202,10 +205,7 @@ def test_a_press_into_an_empty_line_is_answered_as_the_operation_answers_it(
     use and sends no live event — the first event the other processes get is the next
     call's."""
     w1, w2 = window("sc1", 1), window("sc1", 2)
-    listener = psycopg.connect(
-        **{k: v for k, v in connection.get_connection_params().items() if k != "context"},
-        autocommit=True,
-    )
+    listener = raw_connection(autocommit=True)
     try:
         listener.execute(f"LISTEN {bus.BUS_CHANNEL}")
         answered, sent = offer(scope(operators[1], w1.pk, accept_language=b"kk"))
@@ -403,9 +403,8 @@ def test_a_window_moved_while_the_press_waits_for_it_calls_nobody(
     w1 = window("sc1", 1)
     other = Office.objects.get(code="sc2")
     theirs = services.issue_ticket(office_code="sc2", service_code="household", actor=None)
-    params = {k: v for k, v in connection.get_connection_params().items() if k != "context"}
-    holder = psycopg.connect(**params)
-    watcher = psycopg.connect(**params, autocommit=True)
+    holder = raw_connection()
+    watcher = raw_connection(autocommit=True)
     sent: list[dict[str, Any]] = []
 
     async def send(message: dict[str, Any]) -> None:
@@ -682,8 +681,7 @@ def test_a_token_touched_by_another_transaction_is_not_waited_for(
     def values(w: Window) -> list[Any]:
         return [*core_lane.token_params(token, timezone.now()), w.pk, "0"]
 
-    params = {k: v for k, v in connection.get_connection_params().items() if k != "context"}
-    first, second = psycopg.connect(**params), psycopg.connect(**params)
+    first, second = raw_connection(), raw_connection()
     try:
         # A bound for a failing run only: without the skip the second lock waits for the
         # first transaction, which is still open.
